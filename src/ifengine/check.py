@@ -1,0 +1,145 @@
+"""Static checks over a loaded story: the mistakes visible without playing it.
+
+The loader already reports what is wrong inside each file (syntax, keys,
+types, expressions). This module looks at the story as a whole: where scenes
+lead, what nothing leads to, endings never used, variables never read,
+routing loops. Questions that need real play are the explorer's.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic, error, suggest, warning
+from .model import Story
+
+
+def _scene_links(story: Story) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    if story.start not in story.scenes:
+        found.append(
+            error(story.start_pos, f"start scene '{story.start}' does not exist", suggest(story.start, story.scenes))
+        )
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if choice.goto not in story.scenes:
+                found.append(
+                    error(choice.goto_pos, f"unknown scene '{choice.goto}'", suggest(choice.goto, story.scenes))
+                )
+        for route in scene.routes:
+            if route.goto not in story.scenes:
+                found.append(error(route.pos, f"unknown scene '{route.goto}'", suggest(route.goto, story.scenes)))
+        if scene.ending is not None and scene.ending not in story.endings:
+            found.append(
+                error(
+                    scene.ending_pos,
+                    f"unknown ending '{scene.ending}'",
+                    suggest(scene.ending, story.endings) or "declare it under endings: in story.yaml",
+                )
+            )
+    return found
+
+
+def _unreached(story: Story) -> list[Diagnostic]:
+    """Scenes no path of links leads to, ignoring conditions (the explorer applies them)."""
+    if story.start not in story.scenes:
+        return []
+    reached = {story.start}
+    todo = [story.start]
+    while todo:
+        for target in story.scenes[todo.pop()].targets:
+            if target in story.scenes and target not in reached:
+                reached.add(target)
+                todo.append(target)
+    return [
+        warning(
+            scene.pos,
+            f"scene '{scene.id}' is never reached: no choice or route leads to it",
+            "link to it, or remove it",
+        )
+        for scene in story.scenes.values()
+        if scene.id not in reached
+    ]
+
+
+def _unused_endings(story: Story) -> list[Diagnostic]:
+    used = {s.ending for s in story.scenes.values() if s.ending}
+    return [
+        warning(e.pos, f"ending '{e.id}' is declared but no scene uses it", f"add ending: {e.id} to a scene")
+        for e in story.endings.values()
+        if e.id not in used
+    ]
+
+
+def _routing_loops(story: Story) -> list[Diagnostic]:
+    """Cycles made only of goto/route scenes would pass forever without asking the player."""
+    found = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for root in story.scenes:
+        if state.get(root):
+            continue
+        stack = [(root, iter(r.goto for r in story.scenes[root].routes))]
+        state[root] = 1
+        while stack:
+            scene_id, targets = stack[-1]
+            advanced = False
+            for target in targets:
+                if target not in story.scenes or not story.scenes[target].routes:
+                    continue
+                if state.get(target) == 1:
+                    scene = story.scenes[target]
+                    found.append(
+                        error(
+                            scene.pos,
+                            f"scenes loop through '{target}' by goto/route with no choice in between",
+                            "give one of them choices",
+                        )
+                    )
+                elif not state.get(target):
+                    state[target] = 1
+                    stack.append((target, iter(r.goto for r in story.scenes[target].routes)))
+                    advanced = True
+                    break
+            if not advanced:
+                state[scene_id] = 2
+                stack.pop()
+    return found
+
+
+def _variable_use(story: Story) -> list[Diagnostic]:
+    read: set[str] = set()
+    written: set[str] = set()
+    for scene in story.scenes.values():
+        conditions = [r.condition for r in scene.routes]
+        effects = list(scene.effects)
+        for choice in scene.choices:
+            conditions += [choice.condition, choice.requirement]
+            effects += choice.effects
+        for condition in conditions:
+            if condition is not None:
+                read.update(atom[1] for atom in condition.reads if atom[0] in ("var", "member"))
+        for effect in effects:
+            written.add(effect.target)
+            read.update(atom[1] for atom in effect.reads if atom[0] in ("var", "member"))
+    found = []
+    for var in story.variables.values():
+        if var.name not in read and var.name not in written:
+            found.append(
+                warning(
+                    var.pos, f"variable '{var.name}' is never used", "remove it, or use it in a condition or effect"
+                )
+            )
+        elif var.name not in written:
+            found.append(
+                warning(
+                    var.pos,
+                    f"variable '{var.name}' is never changed, so it is always {var.default!r}",
+                    "add an effect that changes it",
+                )
+            )
+    return found
+
+
+def check_story(story: Story) -> list[Diagnostic]:
+    """Every whole-story problem, errors and warnings, in file order."""
+    return (
+        _scene_links(story) + _routing_loops(story) + _unreached(story) + _unused_endings(story) + _variable_use(story)
+    )

@@ -1,0 +1,107 @@
+"""Located messages for authors: the one currency every check and loader error is paid in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A place in a source file; line and column count from 1."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def offset(self, chars: int) -> Pos:
+        """The position `chars` characters further along the same line."""
+        return Pos(self.path, self.line, self.col + chars)
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+NOWHERE = Pos("<story>")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a story, with where it is and how to fix it."""
+
+    pos: Pos
+    severity: Severity
+    message: str
+    hint: str = ""
+    code: str = ""
+
+    def format(self) -> str:
+        text = f"{self.pos}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["pos"] = None
+        data.update(
+            path=self.pos.path,
+            line=self.pos.line,
+            col=self.pos.col,
+            severity=self.severity.value,
+        )
+        del data["pos"]
+        return data
+
+
+def error(pos: Pos, message: str, hint: str = "", code: str = "") -> Diagnostic:
+    return Diagnostic(pos, Severity.ERROR, message, hint, code)
+
+
+def warning(pos: Pos, message: str, hint: str = "", code: str = "") -> Diagnostic:
+    return Diagnostic(pos, Severity.WARNING, message, hint, code)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.pos.path, d.pos.line, d.pos.col, d.message)
+
+
+def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    items = [d.as_dict() for d in sorted(diagnostics, key=sort_key)]
+    return json.dumps(
+        {
+            "errors": sum(1 for d in items if d["severity"] == "error"),
+            "warnings": sum(1 for d in items if d["severity"] == "warning"),
+            "diagnostics": items,
+        },
+        indent=2,
+    )
+
+
+class StoryError(Exception):
+    """Raised when a story cannot be loaded at all; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=sort_key)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean' hint, or an empty string when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,576 @@
+"""Story folder on disk to the immutable model, with a located diagnostic for every mistake.
+
+Reading goes file -> located data (`yamlsource`) -> validated against the key
+table (`schema`) -> model objects with compiled expressions. Problems are
+collected, not raised, so an author sees all of them at once; `load_story`
+raises StoryError only at the end if any is an error.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from . import schema
+from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
+from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
+from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .text import Template, compile_template, find_control
+from .yamlsource import Loc, Map, Seq, SourceError, load_file
+
+MANIFEST_NAME = "story.yaml"
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "count"}
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Ctx:
+    """Diagnostics collected while loading, plus helpers to add them."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(error(pos, message, hint))
+
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(warning(pos, message, hint))
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing"
+
+
+_KIND_WORDS = {"str": "text", "int": "a whole number", "bool": "true or false", "map": "a mapping", "list": "a list"}
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    return {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "map": isinstance(value, dict),
+        "list": isinstance(value, list),
+    }[kind]
+
+
+def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what: str) -> bool:
+    """Check an object against its key table; reports problems and says if it is usable."""
+    if not isinstance(obj, Map):
+        ctx.error(loc.pos, f"{what} must be a mapping of keys, not {_kind_name(obj)}")
+        return False
+    ok = True
+    for key in obj:
+        if key not in spec:
+            hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
+            if " " in key.strip():
+                hint = "a comma inside {...} starts a new key; put the text in quotes"
+            ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
+            ok = False
+            continue
+        f = spec[key]
+        value = obj[key]
+        if not any(_is_kind(value, k) for k in f.kinds):
+            want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
+            ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
+            ok = False
+        elif isinstance(value, str):
+            at = find_control(value)
+            if at >= 0:
+                ctx.error(
+                    obj.value_locs[key].at(at, value),
+                    f"control character U+{ord(value[at]):04X} in '{key}'",
+                    "remove it; terminals would act on it",
+                )
+                ok = False
+    for key, f in spec.items():
+        if f.required and key not in obj:
+            ctx.error(loc.pos, f"{what} is missing '{key}'", f.doc)
+            ok = False
+    return ok
+
+
+def _compile(ctx: _Ctx, compiler: Callable[[str, Env], T], source: Any, loc: Loc, env: Env) -> T | None:
+    if isinstance(source, bool):
+        source = "true" if source else "false"
+    try:
+        return compiler(source, env)
+    except ExprError as exc:
+        ctx.error(loc.at(exc.offset, source), exc.message, exc.hint)
+        return None
+
+
+def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
+    if "do" not in obj:
+        return ()
+    value, loc = obj["do"], obj.value_locs["do"]
+    items: list[tuple[Any, Loc]] = (
+        list(zip(value, value.item_locs, strict=False)) if isinstance(value, Seq) else [(value, loc)]
+    )
+    effects = []
+    for item, item_loc in items:
+        if not isinstance(item, str):
+            ctx.error(item_loc.pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}")
+            continue
+        effect = _compile(ctx, compile_effect, item, item_loc, env)
+        if effect is not None:
+            effects.append(effect)
+    return tuple(effects)
+
+
+def slugify(text: str) -> str:
+    """The default id of a choice: its words, lower-cased and joined with hyphens."""
+    words = re.sub(r"\{[^}]*\}", " ", text)
+    slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
+    if len(slug) > 40:
+        slug = slug[:40].rsplit("-", 1)[0]
+    return slug
+
+
+class _Loader:
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.ctx = _Ctx()
+        self.hash = hashlib.sha256()
+
+    def read(self, name: str) -> Any:
+        path = os.path.join(self.root, name)
+        try:
+            with open(path, "rb") as handle:
+                self.hash.update(name.encode() + b"\0" + handle.read() + b"\0")
+        except OSError:
+            pass
+        try:
+            return load_file(path)
+        except SourceError as exc:
+            self.ctx.diagnostics.append(exc.diagnostic)
+            return None
+
+    # --- manifest -----------------------------------------------------------
+
+    def manifest(self) -> Map | None:
+        path = os.path.join(self.root, MANIFEST_NAME)
+        if not os.path.isfile(path):
+            self.ctx.error(
+                Pos(path),
+                f"no {MANIFEST_NAME} in this folder",
+                "a story folder needs a manifest; see docs/authoring.md",
+            )
+            return None
+        data = self.read(MANIFEST_NAME)
+        if data is None and not self.ctx.diagnostics:
+            self.ctx.error(Pos(path, 1, 1), "file is empty", "a manifest needs at least id, title, start and endings")
+            return None
+        if data is None:
+            return None
+        valid = _validate(self.ctx, data, Loc(Pos(path, 1, 1)), schema.MANIFEST, "the manifest")
+        if not valid and (not isinstance(data, Map)):
+            return None
+        return data
+
+    def variables(self, manifest: Map) -> dict[str, Variable]:
+        state = manifest.get("state")
+        if not isinstance(state, Map):
+            return {}
+        out: dict[str, Variable] = {}
+        for name, decl in state.items():
+            pos = state.key_locs[name].pos
+            if not IDENT.match(name) or name in RESERVED:
+                self.ctx.error(pos, f"'{name}' cannot be a variable name", "use letters, digits and _, not a keyword")
+                continue
+            variable = self.variable(name, decl, state.value_locs[name], pos, len(out))
+            if variable is not None:
+                out[name] = variable
+        return out
+
+    def variable(self, name: str, decl: Any, loc: Loc, pos: Pos, index: int) -> Variable | None:
+        what = f"variable '{name}'"
+        valid = _validate(self.ctx, decl, loc, schema.VARIABLE, what)
+        if not valid and (not isinstance(decl, Map) or not isinstance(decl.get("type"), str)):
+            return None
+        type_ = decl.get("type")
+        if type_ not in schema.VARIABLE_KEYS_BY_TYPE:
+            self.ctx.error(
+                decl.value_locs["type"].pos if "type" in decl else loc.pos,
+                f"unknown type '{type_}' for {what}",
+                suggest(str(type_), schema.VARIABLE_KEYS_BY_TYPE) or "types: int, flag, set, enum, string",
+            )
+            return None
+        typed_keys = set().union(*schema.VARIABLE_KEYS_BY_TYPE.values())
+        for key in decl:
+            if key in typed_keys and key not in schema.VARIABLE_KEYS_BY_TYPE[type_]:
+                self.ctx.error(decl.key_locs[key].pos, f"'{key}' does not apply to a {type_} variable")
+        common = dict(
+            name=name,
+            type=type_,
+            index=index,
+            label=decl.get("label", "") if isinstance(decl.get("label"), str) else "",
+            description=decl.get("description", "") if isinstance(decl.get("description"), str) else "",
+            public=decl.get("public") is True,
+            pos=pos,
+        )
+        default = decl.get("default")
+        default_pos = decl.value_locs["default"].pos if "default" in decl else pos
+        if type_ == "int":
+            lo, hi = decl.get("min"), decl.get("max")
+            if not (_is_kind(lo, "int") and _is_kind(hi, "int")):
+                self.ctx.error(loc.pos, f"{what} needs whole-number min and max", "e.g. {type: int, min: 0, max: 10}")
+                return None
+            if lo > hi:
+                self.ctx.error(decl.value_locs["min"].pos, f"{what}: min {lo} is greater than max {hi}")
+                return None
+            if default is None:
+                default = lo
+            if not _is_kind(default, "int"):
+                self.ctx.error(default_pos, f"{what}: default must be a whole number")
+                return None
+            if not lo <= default <= hi:
+                self.ctx.error(default_pos, f"{what}: default {default} is outside {lo}..{hi}")
+                return None
+            return Variable(default=default, minimum=lo, maximum=hi, **common)
+        if type_ == "flag":
+            if default is None:
+                default = False
+            if not isinstance(default, bool):
+                self.ctx.error(default_pos, f"{what}: a flag's default is true or false")
+                return None
+            return Variable(default=default, **common)
+        if type_ == "string":
+            if default is None:
+                default = ""
+            if not isinstance(default, str):
+                self.ctx.error(default_pos, f"{what}: default must be text")
+                return None
+            return Variable(default=default, **common)
+        if type_ == "enum":
+            values = decl.get("values")
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                self.ctx.error(loc.pos, f"{what} needs values: a list of text", "e.g. values: [calm, angry]")
+                return None
+            if len(set(values)) != len(values):
+                self.ctx.error(decl.value_locs["values"].pos, f"{what} lists a value twice")
+            if default is None:
+                default = values[0]
+            if default not in values:
+                self.ctx.error(
+                    default_pos, f"{what}: default '{default}' is not one of its values", suggest(str(default), values)
+                )
+                return None
+            return Variable(default=default, values=tuple(values), **common)
+        members = self.members(decl, what, loc)
+        if members is None:
+            return None
+        initial: frozenset[str] = frozenset()
+        if default is not None:
+            if not isinstance(default, list):
+                self.ctx.error(default_pos, f"{what}: a set's default is a list of members")
+                return None
+            for item, item_loc in zip(default, default.item_locs, strict=False):
+                if item not in members:
+                    self.ctx.error(item_loc.pos, f"'{item}' is not a member of {name}", suggest(str(item), members))
+            initial = frozenset(m for m in default if m in members)
+        return Variable(default=initial, members=members, **common)
+
+    def members(self, decl: Map, what: str, loc: Loc) -> dict[str, Member] | None:
+        of = decl.get("of")
+        if not isinstance(of, Map) or not of:
+            self.ctx.error(loc.pos, f"{what} needs of: its members", "e.g. of: {lamp: An oil lamp}")
+            return None
+        members: dict[str, Member] = {}
+        for member, spec in of.items():
+            pos = of.key_locs[member].pos
+            if not IDENT.match(member) or member in RESERVED:
+                self.ctx.error(pos, f"'{member}' cannot be a member name", "use letters, digits and _")
+                continue
+            if isinstance(spec, str):
+                members[member] = Member(member, spec)
+            elif _validate(self.ctx, spec, of.value_locs[member], schema.MEMBER, f"member '{member}'"):
+                members[member] = Member(member, spec["label"], spec.get("description", ""))
+        return members
+
+    def endings(self, manifest: Map) -> dict[str, Ending]:
+        declared = manifest.get("endings")
+        if not isinstance(declared, Map):
+            return {}
+        if not declared:
+            self.ctx.error(manifest.value_locs["endings"].pos, "a story needs at least one ending")
+        out = {}
+        for ending_id, spec in declared.items():
+            pos = declared.key_locs[ending_id].pos
+            if not IDENT.match(ending_id):
+                self.ctx.error(pos, f"'{ending_id}' cannot be an ending id", "use letters, digits and _")
+                continue
+            if _validate(self.ctx, spec, declared.value_locs[ending_id], schema.ENDING, f"ending '{ending_id}'"):
+                out[ending_id] = Ending(ending_id, spec["title"], spec["theme"], spec.get("description", ""), pos)
+        return out
+
+    def scene_files(self, manifest: Map) -> list[str]:
+        listed = manifest.get("files")
+        if isinstance(listed, Seq):
+            names = []
+            for name, loc in zip(listed, listed.item_locs, strict=False):
+                if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+                    self.ctx.error(
+                        loc.pos, f"'{name}' is not a file name in this folder", "list plain file names such as ep1.yaml"
+                    )
+                elif not os.path.isfile(os.path.join(self.root, name)):
+                    self.ctx.error(loc.pos, f"file '{name}' does not exist", suggest(name, self.yaml_files()))
+                else:
+                    names.append(name)
+            return names
+        return self.yaml_files()
+
+    def yaml_files(self) -> list[str]:
+        return sorted(
+            n
+            for n in os.listdir(self.root)
+            if n.endswith((".yaml", ".yml")) and n != MANIFEST_NAME and not n.startswith(".")
+        )
+
+    # --- scenes -------------------------------------------------------------
+
+    def load(self) -> Story | None:
+        manifest = self.manifest()
+        if manifest is None:
+            return None
+        variables = self.variables(manifest)
+        endings = self.endings(manifest)
+        raw: list[tuple[str, str, Map, Loc, Episode | None]] = []  # (file, id, data, loc, episode)
+        seen_ids: dict[str, Pos] = {}
+        files = self.scene_files(manifest)
+        for name in files:
+            shown = os.path.join(self.root, name)
+            data = self.read(name)
+            if data is None:
+                if not any(d.pos.path == shown for d in self.ctx.diagnostics):
+                    self.ctx.error(Pos(shown, 1, 1), "file is empty", "a scene file needs scenes:")
+                continue
+            valid = _validate(self.ctx, data, Loc(Pos(shown, 1, 1)), schema.SCENE_FILE, "a scene file")
+            if not valid and (not isinstance(data, Map) or not isinstance(data.get("scenes"), Map)):
+                continue
+            episode = self.episode(data, shown)
+            scenes = data["scenes"]
+            for scene_id, scene in scenes.items():
+                pos = scenes.key_locs[scene_id].pos
+                if not IDENT.match(scene_id):
+                    self.ctx.error(
+                        pos, f"'{scene_id}' cannot be a scene id", "use letters, digits and _ (no spaces or hyphens)"
+                    )
+                    continue
+                if scene_id in seen_ids:
+                    first = seen_ids[scene_id]
+                    self.ctx.error(pos, f"duplicate scene id '{scene_id}' (first at {first})", "rename one of them")
+                    continue
+                seen_ids[scene_id] = pos
+                raw.append((shown, scene_id, scene, scenes.value_locs[scene_id], episode))
+        env = Env(variables, frozenset(seen_ids))
+        scenes_out: dict[str, Scene] = {}
+        for _, scene_id, data, loc, episode in raw:
+            scene = self.scene(scene_id, data, loc, episode, env, seen_ids[scene_id])
+            if scene is not None:
+                scenes_out[scene_id] = scene
+        start = manifest.get("start")
+        start_pos = manifest.value_locs["start"].pos if "start" in manifest else Pos(self.root)
+        version = manifest.get("version", 1)
+        return Story(
+            id=str(manifest.get("id", "")),
+            title=str(manifest.get("title", "")),
+            start=start if isinstance(start, str) else "",
+            variables=variables,
+            endings=endings,
+            scenes=scenes_out,
+            version=version if isinstance(version, int) else 1,
+            author=str(manifest.get("author", "")),
+            description=str(manifest.get("description", "")),
+            fingerprint=self.hash.hexdigest()[:16],
+            root=self.root,
+            files=tuple(files),
+            start_pos=start_pos,
+        )
+
+    def episode(self, data: Map, shown: str) -> Episode | None:
+        spec = data.get("episode")
+        if spec is None:
+            return None
+        if not _validate(self.ctx, spec, data.value_locs["episode"], schema.EPISODE, "episode"):
+            return None
+        return Episode(spec["number"], spec["title"], shown)
+
+    def template(self, obj: Map, key: str, env: Env) -> Template | None:
+        value = obj.get(key)
+        if not isinstance(value, str):
+            return None
+        return _compile(self.ctx, compile_template, value, obj.value_locs[key], env)
+
+    def condition(self, obj: Map, key: str, env: Env) -> Condition | None:
+        if key not in obj or not isinstance(obj[key], (str, bool)):
+            return None
+        return _compile(self.ctx, compile_condition, obj[key], obj.value_locs[key], env)
+
+    def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
+        if data is None:
+            self.ctx.error(pos, f"scene '{scene_id}' is empty", "give it text and choices, goto, route or ending")
+            return None
+        valid = _validate(self.ctx, data, loc, schema.SCENE, f"scene '{scene_id}'")
+        if not valid and (not isinstance(data, Map)):
+            return None
+        ways = [k for k in schema.SCENE_WAYS_ON if k in data]
+        if not ways:
+            self.ctx.error(pos, f"scene '{scene_id}' has no way on", "add choices, goto, route or ending")
+        elif len(ways) > 1:
+            self.ctx.error(
+                data.key_locs[ways[1]].pos,
+                f"scene '{scene_id}' has both {ways[0]} and {ways[1]}",
+                "a scene goes on in exactly one way",
+            )
+        choices: list[Choice] = []
+        if isinstance(data.get("choices"), Seq):
+            items = data["choices"]
+            if not items:
+                self.ctx.error(data.value_locs["choices"].pos, f"scene '{scene_id}' has an empty choices list")
+            ids: dict[str, Pos] = {}
+            for item, item_loc in zip(items, items.item_locs, strict=False):
+                choice = self.choice(scene_id, item, item_loc, env, ids)
+                if choice is not None:
+                    choices.append(choice)
+        routes: list[Route] = []
+        if isinstance(data.get("goto"), str):
+            routes.append(Route(data["goto"], None, data.value_locs["goto"].pos))
+        if isinstance(data.get("route"), Seq):
+            items = data["route"]
+            if not items:
+                self.ctx.error(data.value_locs["route"].pos, f"scene '{scene_id}' has an empty route list")
+            for i, (item, item_loc) in enumerate(zip(items, items.item_locs, strict=False)):
+                if not _validate(self.ctx, item, item_loc, schema.ROUTE, "a route"):
+                    continue
+                last = i == len(items) - 1
+                if last and "if" in item:
+                    self.ctx.error(
+                        item.key_locs["if"].pos,
+                        "the last route has a condition, so a game could find no way on",
+                        "remove 'if' from the last route",
+                    )
+                if not last and "if" not in item:
+                    self.ctx.warn(item_loc.pos, "this route has no condition, so the routes after it are never taken")
+                routes.append(Route(item["goto"], self.condition(item, "if", env), item.value_locs["goto"].pos))
+        ending = data.get("ending") if isinstance(data.get("ending"), str) else None
+        title = (
+            data.get("title") if isinstance(data.get("title"), str) else scene_id.replace("_", " ").strip().capitalize()
+        )
+        return Scene(
+            id=scene_id,
+            title=title,
+            text=self.template(data, "text", env),
+            choices=tuple(choices),
+            routes=tuple(routes),
+            ending=ending,
+            effects=_effects(self.ctx, data, env),
+            episode=episode,
+            flashback=data.get("flashback") is True,
+            when=data.get("when", "") if isinstance(data.get("when"), str) else "",
+            pos=pos,
+            ending_pos=data.value_locs["ending"].pos if "ending" in data else pos,
+        )
+
+    def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Pos]) -> Choice | None:
+        valid = _validate(self.ctx, item, loc, schema.CHOICE, "a choice")
+        if not valid and (
+            not isinstance(item, Map) or not isinstance(item.get("text"), str) or not isinstance(item.get("goto"), str)
+        ):
+            return None
+        text = item["text"]
+        explicit = item.get("id")
+        if isinstance(explicit, str):
+            choice_id = explicit
+            if not SLUG.match(choice_id):
+                self.ctx.error(
+                    item.value_locs["id"].pos, f"'{choice_id}' cannot be a choice id", "use a-z, digits, - and _"
+                )
+        else:
+            choice_id = slugify(text) or f"choice-{len(ids) + 1}"
+        if choice_id in ids:
+            where = item.value_locs["id"].pos if "id" in item else item.value_locs["text"].pos
+            self.ctx.error(
+                where,
+                f"two choices in scene '{scene_id}' have the id '{choice_id}' (first at line {ids[choice_id].line})",
+                "give one of them its own id:",
+            )
+        ids[choice_id] = loc.pos
+        if "locked" in item and "requires" not in item:
+            self.ctx.warn(
+                item.key_locs["locked"].pos, "'locked' has no effect without 'requires'", "add requires: a condition"
+            )
+        if item.get("fallback") is True and ("if" in item or "requires" in item):
+            self.ctx.warn(loc.pos, "a fallback choice with a condition may leave a game with no way on")
+        return Choice(
+            id=choice_id,
+            scene=scene_id,
+            text=self.template(item, "text", env) or compile_template("", env),
+            goto=item["goto"],
+            condition=self.condition(item, "if", env),
+            requirement=self.condition(item, "requires", env),
+            locked_reason=item.get("locked", "") if isinstance(item.get("locked"), str) else "",
+            once=item.get("once") is True,
+            fallback=item.get("fallback") is True,
+            effects=_effects(self.ctx, item, env),
+            reply=self.template(item, "reply", env),
+            pos=loc.pos,
+            goto_pos=item.value_locs["goto"].pos,
+        )
+
+
+def story_root(path: str) -> str:
+    """Accept a story folder or its story.yaml; return the folder."""
+    if os.path.basename(path) == MANIFEST_NAME or (os.path.isfile(path) and path.endswith((".yaml", ".yml"))):
+        return os.path.dirname(path) or "."
+    return path
+
+
+def read_story(path: str) -> tuple[Story | None, list[Diagnostic]]:
+    """Load what can be loaded and report every problem in the files themselves."""
+    root = story_root(path)
+    if not os.path.isdir(root):
+        return None, [error(Pos(path), "no such story folder", "give the folder that holds story.yaml")]
+    loader = _Loader(root)
+    # The cyclic collector has nothing to find in freshly parsed data and
+    # triples load time on large stories; pause it for the load.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        story = loader.load()
+    finally:
+        if was_enabled:
+            gc.enable()
+    return story, loader.ctx.diagnostics
+
+
+def load_story(path: str) -> Story:
+    """Load and fully check a story; raise StoryError if anything is an error."""
+    from .check import check_story
+
+    story, diagnostics = read_story(path)
+    if story is not None and not has_errors(diagnostics):
+        diagnostics = diagnostics + check_story(story)
+    if story is None or has_errors(diagnostics):
+        raise StoryError([d for d in diagnostics if d.severity.value == "error"])
+    return story

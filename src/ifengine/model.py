@@ -1,0 +1,167 @@
+"""The story as immutable data: what the loader builds and every other part reads.
+
+Nothing here does I/O or knows about YAML, terminals or files. Expressions and
+prose templates are stored already compiled (see `expr` and `text`), so the
+runtime never parses anything while a game is played.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .diagnostics import NOWHERE, Pos
+
+if TYPE_CHECKING:
+    from .expr import Condition, Effect
+    from .text import Template
+
+# A variable's value: int for int, bool for flag, str for enum and string,
+# frozenset[str] for set.
+Value = int | bool | str | frozenset
+
+VAR_TYPES = ("int", "flag", "set", "enum", "string")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A declared member of a set variable, with the words players see."""
+
+    name: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A declared piece of game state; `index` is its slot in GameState.values."""
+
+    name: str
+    type: str
+    index: int
+    default: Value
+    minimum: int = 0
+    maximum: int = 0
+    members: Mapping[str, Member] = field(default_factory=dict)
+    values: tuple[str, ...] = ()
+    label: str = ""
+    description: str = ""
+    public: bool = False
+    pos: Pos = NOWHERE
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    id: str
+    title: str
+    theme: str
+    description: str = ""
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    title: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option in a scene. `key` ("scene:id") is what saves and recordings store."""
+
+    id: str
+    scene: str
+    text: Template
+    goto: str
+    condition: Condition | None = None  # hidden when false
+    requirement: Condition | None = None  # shown locked when false
+    locked_reason: str = ""
+    once: bool = False
+    fallback: bool = False
+    effects: tuple[Effect, ...] = ()
+    reply: Template | None = None
+    pos: Pos = NOWHERE
+    goto_pos: Pos = NOWHERE
+
+    @property
+    def key(self) -> str:
+        return f"{self.scene}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A branch of a routing scene: taken when `condition` holds (or always, if None)."""
+
+    goto: str
+    condition: Condition | None = None
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A place in the story. Exactly one of choices, routes or ending says how it goes on."""
+
+    id: str
+    title: str
+    text: Template | None
+    choices: tuple[Choice, ...] = ()
+    routes: tuple[Route, ...] = ()
+    ending: str | None = None
+    effects: tuple[Effect, ...] = ()
+    episode: Episode | None = None
+    flashback: bool = False
+    when: str = ""
+    pos: Pos = NOWHERE
+    ending_pos: Pos = NOWHERE
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(c.goto for c in self.choices) + tuple(r.goto for r in self.routes)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A whole loaded story. `fingerprint` changes whenever its content does."""
+
+    id: str
+    title: str
+    start: str
+    variables: Mapping[str, Variable]
+    endings: Mapping[str, Ending]
+    scenes: Mapping[str, Scene]
+    version: int = 1
+    author: str = ""
+    description: str = ""
+    fingerprint: str = ""
+    root: str = ""
+    files: tuple[str, ...] = ()
+    start_pos: Pos = NOWHERE
+    # Derived once, for the runtime's hot path.
+    names: tuple[str, ...] = field(init=False, default=())
+    set_indices: tuple[int, ...] = field(init=False, default=())
+    defaults: tuple[Value, ...] = field(init=False, default=())
+    _choices: Mapping[str, Choice] = field(init=False, default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "names", tuple(self.variables))
+        setattr_(self, "set_indices", tuple(v.index for v in self.variables.values() if v.type == "set"))
+        setattr_(self, "defaults", tuple(v.default for v in self.variables.values()))
+        setattr_(self, "_choices", {c.key: c for s in self.scenes.values() for c in s.choices})
+
+    def choice(self, key: str) -> Choice | None:
+        """The choice with this key ("scene:id"), if the story has it."""
+        return self._choices.get(key)
+
+    def all_choices(self) -> list[Choice]:
+        return [c for s in self.scenes.values() for c in s.choices]
+
+
+# Compiled callables see the values tuple and the visit counts.
+Reader = Callable[[tuple, Mapping[str, int]], object]

@@ -1,0 +1,208 @@
+"""Playing a story: pure functions from (story, state, choice) to the next state and what to show.
+
+No I/O and no clock here. Entering a scene counts the visit, applies its
+effects, renders its prose, and follows `goto`/`route` until it reaches a scene
+that asks the player something or ends the game. The explorer, the replayer
+and every front end call these same functions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .expr import Effect
+from .model import Choice, Ending, Scene, Story
+from .state import GameState
+from .text import paragraphs
+
+MAX_HOPS = 1000
+
+
+class GameError(Exception):
+    """A request the game cannot honour: a choice that is not open, a routing loop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Prose to show: a scene's text, or the reply to a choice just taken."""
+
+    scene: Scene
+    paragraphs: tuple[str, ...]
+    is_reply: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice as the player sees it now: its text, and whether (and why) it is locked."""
+
+    choice: Choice
+    text: str
+    locked: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one step produced: the new state, the prose to show, and the choices."""
+
+    state: GameState
+    passages: tuple[Passage, ...]
+    options: tuple[Option, ...]
+    ending: Ending | None = None
+
+    @property
+    def open_options(self) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if not o.locked)
+
+    @property
+    def stuck(self) -> bool:
+        """True when the game has neither ended nor any choice open: a dead end."""
+        return self.ending is None and not self.open_options
+
+
+def _is_shown(choice: Choice, state: GameState) -> bool:
+    if choice.once and choice.key in state.taken:
+        return False
+    return choice.condition is None or bool(choice.condition.test(state.values, state.visits))
+
+
+def _is_open(choice: Choice, state: GameState) -> bool:
+    return choice.requirement is None or bool(choice.requirement.test(state.values, state.visits))
+
+
+def open_choices(story: Story, state: GameState) -> list[Choice]:
+    """The choices the player may take now (fast: no text is rendered)."""
+    if state.ending is not None:
+        return []
+    scene = story.scenes[state.scene]
+    regular = [c for c in scene.choices if not c.fallback and _is_shown(c, state) and _is_open(c, state)]
+    if regular:
+        return regular
+    return [c for c in scene.choices if c.fallback and _is_shown(c, state) and _is_open(c, state)]
+
+
+def options(story: Story, state: GameState) -> tuple[Option, ...]:
+    """Every visible choice with its rendered text, locked ones included."""
+    if state.ending is not None:
+        return ()
+    scene = story.scenes[state.scene]
+    shown = [c for c in scene.choices if not c.fallback and _is_shown(c, state)]
+    result = [
+        Option(c, _line(c.text.render(state.values, state.visits)), not _is_open(c, state), c.locked_reason)
+        for c in shown
+    ]
+    if not any(not o.locked for o in result):
+        result += [
+            Option(c, _line(c.text.render(state.values, state.visits)))
+            for c in scene.choices
+            if c.fallback and _is_shown(c, state) and _is_open(c, state)
+        ]
+    return tuple(result)
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _enter(story: Story, state: GameState, scene_id: str, shown: list[Passage] | None) -> GameState:
+    """Follow scenes from `scene_id` until one asks the player or ends the game."""
+    values = state.values
+    visits = dict(state.visits)
+    found = state.found
+    for _ in range(MAX_HOPS):
+        scene = story.scenes[scene_id]
+        visits[scene_id] = visits.get(scene_id, 0) + 1
+        if scene.effects:
+            values, found = _apply(story, scene.effects, values, visits, found, scene_id)
+        if shown is not None and scene.text is not None:
+            shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
+        if scene.routes:
+            for route in scene.routes:
+                if route.condition is None or route.condition.test(values, visits):
+                    scene_id = route.goto
+                    break
+            else:  # the loader forbids this; kept so a bad model cannot hang
+                raise GameError(f"no route out of scene '{scene.id}' applies")
+            continue
+        return GameState(scene_id, values, visits, state.taken, state.history, found, scene.ending)
+    raise GameError(f"more than {MAX_HOPS} scenes passed without a choice; the story has a routing loop")
+
+
+def _apply(
+    story: Story, effects: tuple[Effect, ...], values: tuple, visits: dict | Mapping, found: tuple, source: str
+) -> tuple[tuple, tuple]:
+    """Apply effects to a copy of the values; note set members gained, for the journal."""
+    new = list(values)
+    for effect in effects:
+        effect.apply(new, visits)
+    for index in story.set_indices:
+        old, value = values[index], new[index]
+        if value is not old and len(value) > len(old):
+            name = story.names[index]
+            found = found + tuple((name, member, source) for member in sorted(value - old))
+    return tuple(new), found
+
+
+def start(story: Story) -> Turn:
+    """A new game at the story's start."""
+    state = GameState(story.start, story.defaults)
+    shown: list[Passage] = []
+    state = _enter(story, state, story.start, shown)
+    return _turn(story, state, shown)
+
+
+def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
+    ending = story.endings.get(state.ending) if state.ending else None
+    return Turn(state, tuple(shown), options(story, state), ending)
+
+
+def advance(story: Story, state: GameState, choice: Choice) -> GameState:
+    """Take an open choice without rendering anything: the explorer's fast path."""
+    values, found = state.values, state.found
+    if choice.effects:
+        values, found = _apply(story, choice.effects, values, state.visits, found, choice.key)
+    taken = state.taken | {choice.key} if choice.once else state.taken
+    moved = GameState(state.scene, values, state.visits, taken, (*state.history, choice.key), found)
+    return _enter(story, moved, choice.goto, None)
+
+
+def choose(story: Story, state: GameState, key: str) -> Turn:
+    """Take the choice with this key; GameError if it is not open now."""
+    choice = story.choice(key)
+    if choice is None or choice.scene != state.scene:
+        raise GameError(f"there is no choice '{key}' here")
+    if choice not in open_choices(story, state):
+        raise GameError(f"the choice '{key}' is not open now")
+    shown: list[Passage] = []
+    values, found = state.values, state.found
+    if choice.effects:
+        values, found = _apply(story, choice.effects, values, state.visits, found, choice.key)
+    if choice.reply is not None:
+        shown.append(
+            Passage(story.scenes[state.scene], tuple(paragraphs(choice.reply.render(values, state.visits))), True)
+        )
+    taken = state.taken | {choice.key} if choice.once else state.taken
+    moved = GameState(state.scene, values, state.visits, taken, (*state.history, choice.key), found)
+    new_state = _enter(story, moved, choice.goto, shown)
+    return _turn(story, new_state, shown)
+
+
+def describe(story: Story, state: GameState) -> Turn:
+    """The current scene again, as it reads now (after loading a save or undoing)."""
+    scene = story.scenes[state.scene]
+    shown = []
+    if scene.text is not None:
+        shown.append(Passage(scene, tuple(paragraphs(scene.text.render(state.values, state.visits)))))
+    return _turn(story, state, shown)
+
+
+def replay(story: Story, keys: list[str] | tuple[str, ...]) -> Turn:
+    """Play a recorded list of choice keys from the start; GameError names the failing step."""
+    turn = start(story)
+    for step, key in enumerate(keys, 1):
+        try:
+            turn = choose(story, turn.state, key)
+        except GameError as exc:
+            raise GameError(f"step {step}: {exc}") from None
+    return turn

@@ -1,0 +1,117 @@
+"""The keys of the story format, in one table that the loader enforces.
+
+Each object kind maps its keys to a Field: the accepted value kinds, whether it
+is required, and a line of documentation. The loader checks every file against
+this table, so unknown keys and wrong types are reported in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kinds: tuple[str, ...]  # any of: str, int, bool, map, list
+    required: bool = False
+    doc: str = ""
+
+
+def _f(kinds: str, doc: str, required: bool = False) -> Field:
+    return Field(tuple(kinds.split("|")), required, doc)
+
+
+MANIFEST = {
+    "id": _f("str", "A short name for the story (letters, digits, - and _); saves remember it.", True),
+    "title": _f("str", "The story's title.", True),
+    "author": _f("str", "Who wrote it."),
+    "description": _f("str", "One or two sentences for the title card."),
+    "version": _f("int", "A whole number to raise when you publish a new version."),
+    "start": _f("str", "The id of the first scene.", True),
+    "files": _f("list", "Scene files in order (default: every other .yaml file, sorted)."),
+    "state": _f("map", "The story's variables, by name."),
+    "endings": _f("map", "The story's endings, by id.", True),
+}
+
+VARIABLE = {
+    "type": _f("str", "int, flag, set, enum or string.", True),
+    "label": _f("str", "The name players see."),
+    "description": _f("str", "One line players see on the status screen."),
+    "public": _f("bool", "Show it on the status line and status screen."),
+    "default": _f("int|bool|str|list", "The starting value."),
+    "min": _f("int", "int: the smallest value (required for int)."),
+    "max": _f("int", "int: the largest value (required for int)."),
+    "of": _f("map", "set: the members, as name: Label or name: {label, description}."),
+    "values": _f("list", "enum: the allowed values."),
+}
+VARIABLE_KEYS_BY_TYPE = {
+    "int": {"min", "max", "default"},
+    "flag": {"default"},
+    "set": {"of", "default"},
+    "enum": {"values", "default"},
+    "string": {"default"},
+}
+
+MEMBER = {
+    "label": _f("str", "The name players see.", True),
+    "description": _f("str", "One line players see in the journal or status screen."),
+}
+
+ENDING = {
+    "title": _f("str", "The ending's title.", True),
+    "theme": _f("str", "One or two words: what the ending is about.", True),
+    "description": _f("str", "One line for the endings gallery."),
+}
+
+SCENE_FILE = {
+    "episode": _f("map", "This file's episode: {number, title}."),
+    "scenes": _f("map", "The scenes, by id.", True),
+}
+
+EPISODE = {
+    "number": _f("int", "The episode's number.", True),
+    "title": _f("str", "The episode's title.", True),
+}
+
+SCENE = {
+    "title": _f("str", "A short title for the saves list."),
+    "text": _f("str", "The prose, with {expression} and {if ...}...{/if}."),
+    "do": _f("str|list", "Effects applied when the scene is entered."),
+    "choices": _f("list", "The player's choices."),
+    "goto": _f("str", "Flow straight on to this scene."),
+    "route": _f("list", "Go to the first route whose condition holds."),
+    "ending": _f("str", "This scene ends the game with this declared ending."),
+    "flashback": _f("bool", "Show the scene set apart, as memory."),
+    "when": _f("str", "A caption such as 'Mexico City, 1958'."),
+}
+SCENE_WAYS_ON = ("choices", "goto", "route", "ending")
+
+CHOICE = {
+    "text": _f("str", "What the player reads.", True),
+    "goto": _f("str", "The scene it leads to.", True),
+    "id": _f("str", "A stable id; saves and recordings store it."),
+    "if": _f("str|bool", "Hidden unless this condition holds."),
+    "requires": _f("str|bool", "Shown locked unless this condition holds."),
+    "locked": _f("str", "The reason shown on a locked choice."),
+    "once": _f("bool", "Hidden after it has been taken once."),
+    "fallback": _f("bool", "Offered only when no other choice is open."),
+    "do": _f("str|list", "Effects applied when it is taken."),
+    "reply": _f("str", "Prose shown right after it is taken."),
+}
+
+ROUTE = {
+    "if": _f("str|bool", "Take this route when the condition holds (omit on the last)."),
+    "goto": _f("str", "The scene to go to.", True),
+}
+
+KINDS = {
+    "manifest": MANIFEST,
+    "variable": VARIABLE,
+    "member": MEMBER,
+    "ending": ENDING,
+    "scene file": SCENE_FILE,
+    "episode": EPISODE,
+    "scene": SCENE,
+    "choice": CHOICE,
+    "route": ROUTE,
+}

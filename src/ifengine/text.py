@@ -1,0 +1,253 @@
+"""Prose templates: `{expr}` interpolation, `{if}` blocks, paragraphs and emphasis.
+
+A template is parsed and type-checked once when the story loads; rendering is a
+pure function of the state. Emphasis (`*i*`, `**b**`) is split into styled
+spans here so front ends only map styles to looks and never parse prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .expr import Condition, Env, ExprError, Type, compile_condition, compile_value
+
+MAX_NESTING = 16
+
+Render = Callable[[tuple, Mapping[str, int]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Compiled prose. `reads` lists the state it depends on (for display only)."""
+
+    source: str
+    render: Render
+    static: bool
+
+
+_TAG = re.compile(r"\{\{|\}\}|\{|\}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def find_control(text: str) -> int:
+    """Offset of the first control character (other than tab and newline), or -1."""
+    m = _CONTROL.search(text)
+    return m.start() if m else -1
+
+
+def _formatter(type_: Type, env: Env) -> Callable[[Any], str]:
+    if type_.kind == "set":
+        members = env.variables[type_.var].members
+
+        def fmt_set(value: Any) -> str:
+            labels = [members[m].label for m in members if m in value]
+            return ", ".join(labels) if labels else "nothing"
+
+        return fmt_set
+    if type_.kind == "bool":
+        return lambda value: "yes" if value else "no"
+    return str
+
+
+def _escape(text: str) -> str:
+    return text.replace("*", "\\*")
+
+
+def compile_template(source: str, env: Env) -> Template:
+    """Parse prose with `{...}` tags into a render function; raises ExprError with an offset."""
+    parts, _pos, closer = _parse(source, 0, env, 0)
+    if closer is not None:
+        raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])
+    static = all(isinstance(p, str) for p in parts)
+    if static:
+        text = "".join(parts)
+        return Template(source, lambda v, s: text, True)
+    return Template(source, _join(parts), False)
+
+
+Part = Any  # str | Callable[[tuple, Mapping], str]
+
+
+def _join(parts: list[Part]) -> Render:
+    fns = [(lambda v, s, t=p: t) if isinstance(p, str) else p for p in parts]
+    if len(fns) == 1:
+        return fns[0]
+    return lambda v, s: "".join(f(v, s) for f in fns)
+
+
+def _parse(src: str, pos: int, env: Env, depth: int) -> tuple[list[Part], int, tuple[str, int, str] | None]:
+    """Parse until the end or a closing tag; returns (parts, position, closing tag)."""
+    parts: list[Part] = []
+    while True:
+        m = _TAG.search(src, pos)
+        if m is None:
+            if pos < len(src):
+                parts.append(src[pos:])
+            return parts, len(src), None
+        if m.start() > pos:
+            parts.append(src[pos : m.start()])
+        token = m.group()
+        if token == "{{":
+            parts.append("{")
+            pos = m.end()
+            continue
+        if token in ("}}", "}"):
+            if token == "}}":
+                parts.append("}")
+                pos = m.end()
+                continue
+            raise ExprError("'}' without a matching '{'", m.start(), "write }} for a literal brace")
+        end = src.find("}", m.end())
+        if end < 0:
+            raise ExprError("'{' is not closed", m.start(), "add '}', or write {{ for a literal brace")
+        inner = src[m.end() : end]
+        inner_offset = m.end()
+        word, rest = _split_tag(inner)
+        pos = end + 1
+        if word in ("elif", "else", "/if"):
+            return parts, pos, (word, m.start(), rest)
+        if word == "if":
+            if depth >= MAX_NESTING:
+                raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", m.start())
+            fn, pos = _parse_if(
+                src, pos, env, depth, rest, inner_offset + inner.find(rest) if rest else inner_offset, m.start()
+            )
+            parts.append(fn)
+            continue
+        parts.append(_interpolation(inner, inner_offset, env))
+
+
+def _split_tag(inner: str) -> tuple[str, str]:
+    stripped = inner.strip()
+    for word in ("elif", "if"):
+        if stripped.startswith(word) and (len(stripped) == len(word) or stripped[len(word)] in " :\t"):
+            rest = stripped[len(word) :].lstrip(" :\t").strip()
+            if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "'\"" and rest.count(rest[0]) == 2:
+                rest = rest[1:-1]
+            return word, rest
+    if stripped in ("else", "/if", "end"):
+        return ("/if" if stripped == "end" else stripped), ""
+    return "", stripped
+
+
+def _condition(source: str, offset: int, env: Env, tag_at: int, word: str) -> Condition:
+    if not source:
+        raise ExprError(f"{{{word}}} needs a condition", tag_at, f"write {{{word} trust >= 2}}")
+    try:
+        return compile_condition(source, env)
+    except ExprError as exc:
+        raise ExprError(exc.message, offset + exc.offset, exc.hint) from None
+
+
+def _parse_if(
+    src: str, pos: int, env: Env, depth: int, cond_src: str, cond_offset: int, tag_at: int
+) -> tuple[Part, int]:
+    branches: list[tuple[Condition | None, Render]] = []
+    condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if")
+    while True:
+        parts, pos, closer = _parse(src, pos, env, depth + 1)
+        branches.append((condition, _join(parts) if parts else (lambda v, s: "")))
+        if closer is None:
+            raise ExprError("{if} is not closed", tag_at, "add {/if}")
+        word, at, rest = closer
+        if word == "/if":
+            break
+        if condition is None:
+            raise ExprError(f"{{{word}}} after {{else}}", at, "{else} must be the last branch")
+        if word == "else":
+            condition = None
+        else:
+            inner_start = src.find(rest, at) if rest else at
+            condition = _condition(rest, inner_start, env, at, "elif")
+    frozen = tuple(branches)
+
+    def render_if(v: tuple, s: Mapping[str, int]) -> str:
+        for cond, body in frozen:
+            if cond is None or cond.test(v, s):
+                return body(v, s)
+        return ""
+
+    return render_if, pos
+
+
+def _interpolation(inner: str, offset: int, env: Env) -> Part:
+    source = inner.strip()
+    lead = len(inner) - len(inner.lstrip())
+    if not source:
+        raise ExprError("empty {}", offset - 1, "write {{}} for literal braces")
+    try:
+        value = compile_value(source, env)
+    except ExprError as exc:
+        raise ExprError(exc.message, offset + lead + exc.offset, exc.hint) from None
+    fmt = _formatter(value.type, env)
+    get = value.get
+    return lambda v, s: _escape(fmt(get(v, s)))
+
+
+# --- after rendering: paragraphs and emphasis ---------------------------------------
+
+_BLANK = re.compile(r"\n[ \t]*\n\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; other line breaks fold into spaces."""
+    out = []
+    for chunk in _BLANK.split(text):
+        folded = _SPACE.sub(" ", chunk).strip()
+        if folded:
+            out.append(folded)
+    return out
+
+
+Span = tuple[str, str]  # (text, style) with style "", "i", "b" or "bi"
+
+_EMPHASIS = re.compile(r"\\\*|\*\*|\*")
+
+
+def spans(paragraph: str) -> list[Span]:
+    """Split a paragraph at `*`/`**` markers; unmatched markers are kept as text."""
+    tokens = _EMPHASIS.split(paragraph)
+    marks = _EMPHASIS.findall(paragraph)
+    # Pair each opening marker with the next identical one; unpaired ones stay literal.
+    live: list[bool] = [False] * len(marks)
+    open_at: dict[str, int] = {}
+    for i, mark in enumerate(marks):
+        if mark == "\\*":
+            continue
+        if mark in open_at:
+            live[open_at.pop(mark)] = True
+            live[i] = True
+        else:
+            open_at[mark] = i
+    result: list[Span] = []
+    italic = bold = False
+    for i, chunk in enumerate(tokens):
+        if chunk:
+            style = ("b" if bold else "") + ("i" if italic else "")
+            if result and result[-1][1] == style:
+                result[-1] = (result[-1][0] + chunk, style)
+            else:
+                result.append((chunk, style))
+        if i < len(marks):
+            mark = marks[i]
+            if mark == "\\*" or not live[i]:
+                literal = "*" if mark == "\\*" else mark
+                style = ("b" if bold else "") + ("i" if italic else "")
+                if result and result[-1][1] == style:
+                    result[-1] = (result[-1][0] + literal, style)
+                else:
+                    result.append((literal, style))
+            elif mark == "**":
+                bold = not bold
+            else:
+                italic = not italic
+    return result
+
+
+def plain(paragraph: str) -> str:
+    """The paragraph's words without emphasis markers."""
+    return "".join(text for text, _ in spans(paragraph))
