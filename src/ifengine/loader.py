@@ -282,7 +282,7 @@ class _Loader:
             return None
         initial: frozenset[str] = frozenset()
         if default is not None:
-            if not isinstance(default, list):
+            if not isinstance(default, Seq):
                 self.ctx.error(default_pos, f"{what}: a set's default is a list of members")
                 return None
             for item, item_loc in zip(default, default.item_locs, strict=False):
