@@ -83,7 +83,7 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
     for key in obj:
         if key not in spec:
             hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
-            if " " in key.strip():
+            if " " in key.strip() or obj[key] is None:
                 hint = "a comma inside {...} starts a new key; put the text in quotes"
             ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
             ok = False

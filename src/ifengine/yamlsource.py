@@ -118,18 +118,23 @@ def _mark_pos(path: str, mark: Any) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
-def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
+def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    hint = ""
-    if "\\t" in repr(problem) or "\t" in problem:
+    hint = context or ""
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if (mark is not None and line[mark.column : mark.column + 1] == "\t") or "\t" in problem:
         problem = "a tab character is used for indentation"
         hint = "YAML indents with spaces only; replace the tabs"
-    elif context:
-        hint = context
+    elif "nesting depth" in problem:
+        return error(
+            _mark_pos(path, mark), f"nesting is deeper than {MAX_DEPTH} levels", "a story never needs this; flatten it"
+        )
     if "could not find expected ':'" in problem:
         hint = "a line may be missing its 'key:' or a quote may not be closed"
+    if problem.startswith("invalid YAML") or problem.startswith("a tab"):
+        return error(_mark_pos(path, mark), problem, hint)
     return error(_mark_pos(path, mark), f"invalid YAML: {problem}", hint)
 
 
@@ -255,7 +260,7 @@ def load_text(path: str, text: str) -> Any:
             stack.append((container, None, None))
             weights.append(1)
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_error(path, exc)) from None
+        raise SourceError(_yaml_error(path, exc, lines)) from None
     except RecursionError:  # pragma: no cover - libyaml is not recursive, the fallback is
         raise SourceError(error(Pos(path), f"nesting is deeper than {MAX_DEPTH} levels")) from None
     if not root_seen:

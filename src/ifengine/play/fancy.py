@@ -66,12 +66,13 @@ class Renderer:
 
     def turn(self, item: Show) -> None:
         turn = item.turn
-        if item.episode is not None:
-            card = Text(f"Episode {item.episode.number}\n", style="dim")
-            card.append(safe(item.episode.title), style="bold")
-            self.console.print()
-            self._block(Panel(card, padding=(1, 4), border_style="dim", expand=False))
-        for passage in turn.passages:
+        for index, passage in enumerate(turn.passages):
+            episode = item.card_before(index)
+            if episode is not None:
+                card = Text(f"Episode {episode.number}\n", style="dim")
+                card.append(safe(episode.title), style="bold")
+                self.console.print()
+                self._block(Panel(card, padding=(1, 4), border_style="dim", expand=False))
             self.console.print()
             style = "italic" if passage.is_reply else ""
             if passage.scene.flashback and not passage.is_reply:

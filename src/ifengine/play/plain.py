@@ -33,9 +33,10 @@ def render(outputs: Iterable[Output], out: TextIO, width: int = 72) -> None:
 
 def _turn(item: Show, out: TextIO, width: int) -> None:
     turn: Turn = item.turn
-    if item.episode is not None:
-        out.write(safe(f"\n== Episode {item.episode.number}: {item.episode.title} ==\n"))
-    for passage in turn.passages:
+    for index, passage in enumerate(turn.passages):
+        episode = item.card_before(index)
+        if episode is not None:
+            out.write(safe(f"\n== Episode {episode.number}: {episode.title} ==\n"))
         out.write("\n")
         if passage.scene.flashback and not passage.is_reply:
             caption = f" ({passage.scene.when})" if passage.scene.when else ""

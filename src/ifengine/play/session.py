@@ -24,10 +24,16 @@ COMMANDS = {
 
 @dataclass(frozen=True, slots=True)
 class Show:
-    """A turn to draw; `episode` is set when a new episode begins with it."""
+    """A turn to draw; `cards` maps a passage's index to the episode that begins with it."""
 
     turn: Turn
-    episode: Episode | None = None
+    cards: tuple[tuple[int, Episode], ...] = ()
+
+    def card_before(self, index: int) -> Episode | None:
+        for at, episode in self.cards:
+            if at == index:
+                return episode
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +68,7 @@ class Session:
         self.finished = self.turn.ending is not None
 
     def opening(self) -> list[Output]:
-        return [Show(self.turn, self._episode_of(self.turn, None))]
-
-    @staticmethod
-    def _episode_of(turn: Turn, before: Episode | None) -> Episode | None:
-        for passage in turn.passages:
-            episode = passage.scene.episode
-            if episode is not None and episode != before:
-                return episode
-        return None
+        return [Show(self.turn, episode_cards(self.turn, None))]
 
     def current_episode(self) -> Episode | None:
         return self.story.scenes[self.turn.state.scene].episode
@@ -110,7 +108,7 @@ class Session:
         self.past.append(self.turn.state)
         self.turn = choose(self.story, self.turn.state, option.choice.key)
         self.finished = self.turn.ending is not None
-        return [Show(self.turn, self._episode_of(self.turn, before))]
+        return [Show(self.turn, episode_cards(self.turn, before))]
 
     def cmd_help(self) -> list[Output]:
         rows = [("1, 2, ...", "take that choice (or type the start of its words)")]
@@ -142,6 +140,17 @@ class Session:
         if not rows:
             return [Note("Your journal is empty.")]
         return [Info("Journal", tuple(rows))]
+
+
+def episode_cards(turn: Turn, before: Episode | None) -> tuple[tuple[int, Episode], ...]:
+    """Where in a turn's passages a new episode begins, so its title card goes there."""
+    cards = []
+    for index, passage in enumerate(turn.passages):
+        episode = passage.scene.episode
+        if episode is not None and episode != before and not passage.is_reply:
+            cards.append((index, episode))
+            before = episode
+    return tuple(cards)
 
 
 def status_rows(story: Story, state: GameState) -> list[tuple[str, str]]:

@@ -1,0 +1,69 @@
+"""Whole-story checks: links, reachability by links, endings, variables, routing loops."""
+
+from __future__ import annotations
+
+from conftest import MANIFEST, SCENES, StoryFactory
+from ifengine.check import check_story
+from ifengine.loader import read_story
+
+
+def checked(root: object) -> list[str]:
+    story, found = read_story(str(root))
+    assert story is not None and not found, found
+    return [d.format() for d in check_story(story)]
+
+
+def test_clean_story_has_no_diagnostics(make_story: StoryFactory) -> None:
+    assert checked(make_story()) == []
+
+
+def test_unknown_goto_suggests_the_close_scene(make_story: StoryFactory) -> None:
+    root = make_story(scenes=SCENES.replace("goto: won", "goto: wno"))
+    assert checked(root) == [
+        f"{root}/scenes.yaml:13:15: error: unknown scene 'wno' (did you mean 'won'?)",
+        f"{root}/scenes.yaml:15:3: warning: scene 'won' is never reached: no choice or route leads to it (link to it, or remove it)",
+    ]
+
+
+def test_unknown_choice_target(make_story: StoryFactory) -> None:
+    root = make_story(
+        scenes=SCENES.replace("        goto: b\n      - text: Leave", "        goto: bb\n      - text: Leave")
+    )
+    assert checked(root) == [f"{root}/scenes.yaml:7:15: error: unknown scene 'bb' (did you mean 'b'?)"]
+
+
+def test_unknown_start(make_story: StoryFactory) -> None:
+    root = make_story(MANIFEST.replace("start: a", "start: aa"))
+    found = checked(root)
+    assert found[0] == f"{root}/story.yaml:3:8: error: start scene 'aa' does not exist (did you mean 'a'?)"
+
+
+def test_unknown_ending(make_story: StoryFactory) -> None:
+    root = make_story(scenes=SCENES.replace("ending: lose", "ending: loss"))
+    assert f"{root}/scenes.yaml:21:13: error: unknown ending 'loss' (did you mean 'lose'?)" in checked(root)
+
+
+def test_scene_nothing_leads_to(make_story: StoryFactory) -> None:
+    root = make_story(scenes=SCENES + "  orphan:\n    text: Alone.\n    goto: a\n")
+    assert checked(root) == [
+        f"{root}/scenes.yaml:22:3: warning: scene 'orphan' is never reached: no choice or route leads to it (link to it, or remove it)"
+    ]
+
+
+def test_declared_ending_never_used(make_story: StoryFactory) -> None:
+    root = make_story(MANIFEST + "  draw: {title: Draw, theme: balance}\n")
+    assert checked(root) == [
+        f"{root}/story.yaml:11:3: warning: ending 'draw' is declared but no scene uses it (add ending: draw to a scene)"
+    ]
+
+
+def test_unused_variable(make_story: StoryFactory) -> None:
+    root = make_story(MANIFEST.replace("  f: {type: flag}\n", "  f: {type: flag}\n  spare: {type: flag}\n"))
+    assert any("variable 'spare' is never used" in d for d in checked(root))
+
+
+def test_routing_loop(make_story: StoryFactory) -> None:
+    scenes = SCENES + "  x:\n    goto: y\n  y:\n    route:\n      - if: n > 1\n        goto: x\n      - goto: won\n"
+    scenes = scenes.replace("      - goto: lost", "      - goto: x")
+    root = make_story(scenes=scenes)
+    assert any("loop through" in d for d in checked(root))

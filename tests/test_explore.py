@@ -1,0 +1,89 @@
+"""The explorer: reachability under real rules, shortest paths, shares, dead ends, limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import LIGHTHOUSE, MANIFEST, SCENES, StoryFactory
+from ifengine import explore, load_story, replay
+from ifengine.explore import liveness
+
+
+def test_lighthouse_is_fully_reachable() -> None:
+    story = load_story(str(LIGHTHOUSE))
+    report = explore(story)
+    assert report.ok and report.complete
+    assert report.unreached_scenes == [] and report.never_open == []
+    assert report.shares == pytest.approx({"light": 0.375, "letter": 0.375, "dark": 0.25})
+    assert report.share_method.startswith("exact")
+
+
+def test_shortest_paths_replay_to_their_endings() -> None:
+    story = load_story(str(LIGHTHOUSE))
+    report = explore(story)
+    for ending, path in report.ending_paths.items():
+        final = replay(story, path)
+        assert final.ending is not None and final.ending.id == ending
+    assert len(report.ending_paths["dark"]) == 4
+
+
+def test_an_ending_behind_an_impossible_condition_is_unreachable(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace("if: coin in bag", "if: n > 5 and coin in bag")
+    report = explore(load_story(str(make_story(scenes=scenes))))
+    assert report.unreached_endings == ["win"]
+    assert report.unreached_scenes == ["won"]
+    assert not report.ok
+
+
+def test_a_choice_whose_condition_is_never_true(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace(
+        "      - text: Leave\n", "      - text: Fly\n        if: n > 2\n        goto: b\n      - text: Leave\n"
+    )
+    report = explore(load_story(str(make_story(scenes=scenes))))
+    assert report.never_open == ["a:fly"]
+    assert report.ok  # unreachable choices are reported, not fatal
+
+
+def test_dead_ends_are_found_with_their_path(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace(
+        "        goto: b\n      - text: Leave\n        goto: b", "        goto: c\n      - text: Leave\n        goto: b"
+    )
+    scenes += "  c:\n    choices:\n      - text: Go\n        requires: n > 2\n        goto: b\n"
+    report = explore(load_story(str(make_story(scenes=scenes))))
+    assert report.dead_ends == [("c", ["a:take-the-coin"])]
+    assert report.stuck_share == pytest.approx(0.5)
+
+
+def test_state_limit_is_reported_not_hung(make_story: StoryFactory) -> None:
+    manifest = MANIFEST.replace("max: 3}", "max: 1000}")
+    scenes = SCENES.replace(
+        "      - text: Leave\n",
+        "      - text: Count\n        if: n < 1000\n        do: [n += 1]\n        goto: a\n      - text: Leave\n",
+    )
+    report = explore(load_story(str(make_story(manifest, scenes=scenes))), max_states=50)
+    assert not report.complete and not report.ok
+    assert report.states == 51
+
+
+def test_cycles_fall_back_to_seeded_sampling(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace("      - text: Leave\n", "      - text: Wait\n        goto: a\n      - text: Leave\n")
+    report = explore(load_story(str(make_story(scenes=scenes))))
+    assert report.complete
+    assert report.share_method.startswith("sampled") and "seed 1" in report.share_method
+    assert sum(report.shares.values()) == pytest.approx(1.0)
+    assert report.shares["win"] == pytest.approx(0.5, abs=0.02)
+
+
+def test_liveness_merges_states_that_differ_only_in_what_is_never_read(make_story: StoryFactory) -> None:
+    # n changes on one branch but nothing reads it afterwards, so it never splits states.
+    story = load_story(str(make_story()))
+    assert liveness(story).at_choice["a"] == {("member", "bag", "coin")}
+
+
+def test_a_counter_nobody_reads_does_not_multiply_states(make_story: StoryFactory) -> None:
+    manifest = MANIFEST.replace("max: 3}", "max: 1000}")
+    scenes = SCENES.replace(
+        "      - text: Leave\n", "      - text: Count\n        do: [n += 1]\n        goto: a\n      - text: Leave\n"
+    )
+    report = explore(load_story(str(make_story(manifest, scenes=scenes))))
+    assert report.complete and report.states == 1
