@@ -32,7 +32,7 @@ def scene(i: int, size: int, choices: int) -> str:
         f"      - text: Walk on\n        goto: {target(1)}\n",
     ][: max(choices, 1)]
     if choices == 3:
-        options = options[:2] + [f"      - text: Walk on\n        goto: {target(1)}\n"]
+        options = [*options[:2], f"      - text: Walk on\n        goto: {target(1)}\n"]
     return (
         f"  s{i}:\n    text: |\n      Room {i}. You carry {{keys}}; your score is {{score}}.\n"
         f"      {{if lit}}The lamp is lit.{{else}}It is dark.{{/if}}\n    choices:\n" + "".join(options)
