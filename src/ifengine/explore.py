@@ -9,10 +9,12 @@ That keeps the search exact while making it small.
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from .expr import Atom, Effect
@@ -106,7 +108,11 @@ def liveness(story: Story) -> Liveness:
 
 
 def _projector(story: Story, atoms: frozenset[Atom]) -> Callable[[GameState], Any]:
-    """A function giving the part of a state that the atoms name: the dedup key."""
+    """A function giving the part of a state that the atoms name: the dedup key.
+
+    Built from closures specialised to what is non-empty, since the explorer
+    calls it once for every state it reaches.
+    """
     whole = sorted({story.variables[a[1]].index for a in atoms if a[0] == "var" and a[1] in story.variables})
     members: dict[int, set[str]] = {}
     for a in atoms:
@@ -115,21 +121,46 @@ def _projector(story: Story, atoms: frozenset[Atom]) -> Callable[[GameState], An
             if index not in whole:
                 members.setdefault(index, set()).add(a[2])
     partial = [(i, frozenset(m)) for i, m in sorted(members.items())]
-    seen = sorted(a[1] for a in atoms if a[0] == "seen")
-    counts = sorted(a[1] for a in atoms if a[0] == "visits")
-    once = sorted(a[1] for a in atoms if a[0] == "once")
+    seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
+    counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
+    once = tuple(sorted(a[1] for a in atoms if a[0] == "once"))
+    parts: list[Callable[[GameState], Any]] = []
+    if len(whole) == 1:
+        (only,) = whole
+        parts.append(lambda st: st.values[only])
+    elif whole:
+        pick = itemgetter(*whole)
+        parts.append(lambda st: pick(st.values))
+    if len(partial) == 1:
+        ((set_index, mask),) = partial
+        parts.append(lambda st: st.values[set_index] & mask)  # type: ignore[operator]
+    elif partial:
+        pick_sets = itemgetter(*(i for i, _ in partial))
+        masks = tuple(m for _, m in partial)
+        parts.append(lambda st: tuple(map(frozenset.__and__, pick_sets(st.values), masks)))
+    if seen:
+        parts.append(lambda st: tuple(x in st.visits for x in seen))
+    if counts:
+        parts.append(lambda st: tuple(st.visits.get(x, 0) for x in counts))
+    if once:
+        parts.append(lambda st: tuple(k in st.taken for k in once))
+    return _combine(parts)
 
-    def project(state: GameState) -> Any:
-        v = state.values
-        return (
-            tuple(v[i] for i in whole),
-            tuple(v[i] & m for i, m in partial),  # type: ignore[operator]
-            tuple(s in state.visits for s in seen),
-            tuple(state.visits.get(s, 0) for s in counts),
-            tuple(k in state.taken for k in once),
-        )
 
-    return project
+def _combine(parts: list[Callable[[GameState], Any]]) -> Callable[[GameState], Any]:
+    """One key function from its parts, without a generator in the hot path."""
+    if not parts:
+        return lambda st: ()
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda st: (a(st), b(st))
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda st: (a(st), b(st), c(st))
+    head, tail = _combine(parts[:2]), _combine(parts[2:])
+    return lambda st: (head(st), tail(st))
 
 
 # --- the search --------------------------------------------------------------------
@@ -195,6 +226,18 @@ def _path(parents: list[tuple[int, str]], node: int) -> list[str]:
 
 def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, seed: int = 1) -> Report:
     """Search every reachable state; compute reachability, paths and ending shares."""
+    # Millions of small tuples and no cycles among them: the cyclic collector
+    # would rescan the growing heap over and over, doubling the run time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _explore(story, max_states, seed)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _explore(story: Story, max_states: int, seed: int) -> Report:
     report = Report(limit=max_states)
     live = liveness(story)
     projectors = {sid: _projector(story, live.at_choice.get(sid, frozenset())) for sid in story.scenes}

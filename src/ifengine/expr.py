@@ -637,6 +637,13 @@ def compile_effect(source: str, env: Env) -> Effect:
     else:
         compiler.require(value, want, node, f"{want} for {var.name}")
     f = value.fn
+    if value.is_const:
+        constant = value.const
+
+        def apply_const(v: list, s: Mapping[str, int]) -> None:
+            v[index] = constant
+
+        return Effect(source, apply_const, var.name, frozenset(), writes)
     if var.type == "enum" and not value.is_const:
         allowed = frozenset(var.values)
 

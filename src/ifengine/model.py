@@ -88,10 +88,10 @@ class Choice:
     reply: Template | None = None
     pos: Pos = NOWHERE
     goto_pos: Pos = NOWHERE
+    key: str = field(init=False, default="")
 
-    @property
-    def key(self) -> str:
-        return f"{self.scene}:{self.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.scene}:{self.id}")
 
 
 @dataclass(frozen=True, slots=True)

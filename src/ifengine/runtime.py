@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .expr import Effect
 from .model import Choice, Ending, Scene, Story
 from .state import GameState
-from .text import paragraphs
+from .text import paragraphs, tidy
 
 MAX_HOPS = 1000
 
@@ -102,7 +102,7 @@ def options(story: Story, state: GameState) -> tuple[Option, ...]:
 
 
 def _line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(tidy(text).split())
 
 
 def _enter(story: Story, state: GameState, scene_id: str, shown: list[Passage] | None) -> GameState:

@@ -16,6 +16,11 @@ from .expr import Condition, Env, ExprError, Type, compile_condition, compile_va
 
 MAX_NESTING = 16
 
+# What an {if} that shows nothing renders as. The loader refuses control
+# characters in stories, so this cannot clash with an author's text; a line
+# holding nothing else disappears with its line break (see `tidy`).
+EMPTY = "\x00"
+
 Render = Callable[[tuple, Mapping[str, int]], str]
 
 
@@ -167,8 +172,8 @@ def _parse_if(
     def render_if(v: tuple, s: Mapping[str, int]) -> str:
         for cond, body in frozen:
             if cond is None or cond.test(v, s):
-                return body(v, s)
-        return ""
+                return body(v, s) or EMPTY
+        return EMPTY
 
     return render_if, pos
 
@@ -193,10 +198,20 @@ _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _SPACE = re.compile(r"\s+")
 
 
+_EMPTY_LINE = re.compile(r"^[ \t]*\x00[\x00 \t]*(\n|\Z)", re.MULTILINE)
+
+
+def tidy(text: str) -> str:
+    """Drop lines that only held {if} blocks showing nothing, so they break no paragraph."""
+    if EMPTY not in text:
+        return text
+    return _EMPTY_LINE.sub("", text).replace(EMPTY, "")
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; other line breaks fold into spaces."""
     out = []
-    for chunk in _BLANK.split(text):
+    for chunk in _BLANK.split(tidy(text)):
         folded = _SPACE.sub(" ", chunk).strip()
         if folded:
             out.append(folded)
