@@ -82,3 +82,7 @@ def test_template_errors_have_offsets(source: str, message: str, offset: int) ->
         compile_template(source, ENV)
     assert message in info.value.message
     assert info.value.offset == offset
+
+
+def test_a_condition_may_start_on_the_next_line() -> None:
+    assert render("{if\n  n > 1}Yes.{/if}") == ["Yes."]

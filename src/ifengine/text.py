@@ -128,8 +128,8 @@ def _parse(src: str, pos: int, env: Env, depth: int) -> tuple[list[Part], int, t
 def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
     for word in ("elif", "if"):
-        if stripped.startswith(word) and (len(stripped) == len(word) or stripped[len(word)] in " :\t"):
-            rest = stripped[len(word) :].lstrip(" :\t").strip()
+        if stripped.startswith(word) and (len(stripped) == len(word) or stripped[len(word)] in " :\t\n"):
+            rest = stripped[len(word) :].lstrip(" :\t\n").strip()
             if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "'\"" and rest.count(rest[0]) == 2:
                 rest = rest[1:-1]
             return word, rest

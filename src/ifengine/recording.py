@@ -1,0 +1,81 @@
+"""Recorded playthroughs: the choice keys a game took, as a small YAML file.
+
+A recording is what `ifengine play --record FILE` writes and what
+`ifengine replay FILE` plays back against the current story, so a folder of
+them works as a regression suite for a story.
+
+    story: lighthouse
+    ending: light            # optional: the ending this playthrough must reach
+    choices:
+      - shore:search-the-boat
+      - shore:wade-out-to-the-rocks
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+
+from .diagnostics import Pos, error
+from .yamlsource import Map, SourceError, load_file
+
+MAX_CHOICES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    story: str
+    choices: tuple[str, ...]
+    ending: str | None = None
+
+
+def dump(recording: Recording) -> str:
+    """YAML text for a recording; keys are plain (`scene:id`), so quoting keeps them text."""
+    lines = [f"story: {recording.story}"]
+    if recording.ending:
+        lines.append(f"ending: {recording.ending}")
+    lines.append("choices:" if recording.choices else "choices: []")
+    lines += [f"  - '{key}'" for key in recording.choices]
+    return "\n".join(lines) + "\n"
+
+
+def write(path: str, recording: Recording) -> None:
+    """Write atomically: a temporary file in the same folder, then rename over."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".recording-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(dump(recording))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read(path: str) -> Recording:
+    """Read a recording; SourceError with a located one-line message if it is malformed."""
+    data = load_file(path)
+    if not isinstance(data, Map):
+        raise SourceError(error(Pos(path, 1, 1), "a recording must be a mapping with story: and choices:"))
+    for key in data:
+        if key not in ("story", "choices", "ending"):
+            raise SourceError(
+                error(data.key_locs[key].pos, f"unknown key '{key}' in a recording", "keys: story, choices, ending")
+            )
+    story = data.get("story")
+    choices = data.get("choices")
+    ending = data.get("ending")
+    if not isinstance(story, str):
+        raise SourceError(error(data.loc.pos, "a recording needs story: the story's id"))
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        where = data.value_locs["choices"].pos if "choices" in data else data.loc.pos
+        raise SourceError(error(where, "choices: must be a list of choice keys such as shore:search-the-boat"))
+    if len(choices) > MAX_CHOICES:
+        raise SourceError(error(data.value_locs["choices"].pos, f"more than {MAX_CHOICES:,} choices"))
+    if ending is not None and not isinstance(ending, str):
+        raise SourceError(error(data.value_locs["ending"].pos, "ending: must be an ending id"))
+    return Recording(story, tuple(choices), ending)
