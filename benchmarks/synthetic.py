@@ -25,14 +25,14 @@ def scene(i: int, size: int, choices: int) -> str:
         return f"s{i + k}" if i + k < size else ("won" if k % 2 else "lost")
 
     member = ("red", "green", "blue")[i % 3]
+    # Three conditional choices; at least one is always open (when the key is
+    # taken and score is 3, the lamp can be lit or put out), so no game is stuck.
     options = [
         f"      - text: Take the {member} key\n        if: {member} not in keys\n        do: [keys += {member}]\n        goto: {target(1)}\n",
         f"      - text: Climb higher\n        requires: score < 3\n        locked: Too tired.\n        do: [score += 1]\n        goto: {target(2)}\n",
         f"      - text: Light the lamp\n        if: not lit or score > 1\n        do: [lit = not lit]\n        goto: {target(1)}\n",
         f"      - text: Walk on\n        goto: {target(1)}\n",
     ][: max(choices, 1)]
-    if choices == 3:
-        options = [*options[:2], f"      - text: Walk on\n        goto: {target(1)}\n"]
     return (
         f"  s{i}:\n    text: |\n      Room {i}. You carry {{keys}}; your score is {{score}}.\n"
         f"      {{if lit}}The lamp is lit.{{else}}It is dark.{{/if}}\n    choices:\n" + "".join(options)

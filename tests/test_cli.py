@@ -154,4 +154,4 @@ def test_python_m_ifengine_plays_the_bundled_story_from_another_directory(tmp_pa
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "The Lighthouse"
+    assert result.stdout.splitlines()[0] == "No One Saw Us Leave"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
-from .loader import load_story, read_story
+from .loader import load_story, read_story, story_root
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -30,8 +30,8 @@ def bundled_story() -> str:
     return os.path.join(here, "stories", DEFAULT_STORY)
 
 
-DEFAULT_STORY = "lighthouse"
-COMMANDS = ("play", "check", "explore")
+DEFAULT_STORY = "no-one-saw-us-leave"
+COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("story", nargs="?", help="a story folder or its story.yaml")
     play.add_argument("--plain", action="store_true", help="plain text: no colour, no boxes")
     play.add_argument("--width", type=int, default=0, help="wrap prose at this many columns")
+    play.add_argument("--saves", metavar="DIR", help="the saves folder (default: $IFENGINE_SAVES, else ./saves)")
+    play.add_argument("--continue", dest="resume", action="store_true", help="resume the most recent save")
+    play.add_argument("--record", metavar="FILE", help="write the choices taken to FILE (YAML), for ifengine replay")
+    play.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
     check = sub.add_parser("check", help="report every problem in a story, with file:line:col")
     check.add_argument("story", help="a story folder or its story.yaml")
     check.add_argument("--json", action="store_true", help="print the diagnostics as JSON")
@@ -55,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-states", type=int, default=2_000_000, help="stop after this many states (default 2,000,000)"
     )
     explore.add_argument("--seed", type=int, default=1, help="seed for sampled shares, when sampling is needed")
+    _add_tool_commands(sub)
     return parser
 
 
@@ -92,17 +97,133 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from .play.launch import PlayError, PlayOptions, play
+
     story = load_story(args.story or bundled_story())
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    plain = args.plain or not interactive or bool(os.environ.get("NO_COLOR"))
-    if plain or not interactive:
-        from .play import plain as plain_play
+    options = PlayOptions(args.plain, args.width, args.saves, args.resume, args.record, args.watch)
+    try:
+        return play(story, options)
+    except PlayError as exc:
+        print(f"ifengine: {exc}", file=sys.stderr)
+        return EXIT_ERROR
 
-        width = args.width if args.width > 0 else 72
-        return plain_play.run(story, sys.stdin, sys.stdout, width)
-    from .play import fancy
 
-    return fancy.run(story, width=args.width)
+# --- tools for authors: graph, stats, new, replay, schema ---------------------------
+
+
+def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
+    graph = sub.add_parser("graph", help="the story map: scenes, choices and endings as DOT, Mermaid or SVG")
+    graph.add_argument("story", help="a story folder or its story.yaml")
+    graph.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot", help="output format (default dot)")
+    graph.add_argument(
+        "--max-states", type=int, default=2_000_000, help="explore at most this many states to prove scenes unreachable"
+    )
+    graph.add_argument("--no-explore", action="store_true", help="flag only scenes no link leads to (fast)")
+    stats = sub.add_parser("stats", help="scenes, choices and words per episode; where each variable is used")
+    stats.add_argument("story", help="a story folder or its story.yaml")
+    stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    new = sub.add_parser("new", help="start a new story: a small complete example to rewrite")
+    new.add_argument("folder", help="where to write it (created if needed; existing files are never overwritten)")
+    replay = sub.add_parser("replay", help="replay recorded playthroughs against the current story")
+    replay.add_argument("recordings", help="a recording file, or a folder of them (a regression suite)")
+    replay.add_argument("--story", help="the story folder (default: the nearest one above the recording)")
+    replay.add_argument("--expect-ending", metavar="ID", help="fail unless every replay ends with this ending")
+    sub.add_parser("schema", help="print the JSON Schema of story files, for editors")
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .graph import GraphvizFailed, GraphvizMissing, explored_map, to_dot, to_mermaid, to_svg
+
+    story = load_story(args.story)
+    story_map = explored_map(story, None if args.no_explore else max(args.max_states, 1))
+    if args.format == "mermaid":
+        sys.stdout.write(to_mermaid(story_map))
+        return EXIT_OK
+    dot = to_dot(story_map)
+    if args.format == "dot":
+        sys.stdout.write(dot)
+        return EXIT_OK
+    try:
+        sys.stdout.write(to_svg(dot))
+    except GraphvizMissing:
+        print(
+            "ifengine: --format svg needs Graphviz's dot program, which is not installed "
+            "(install graphviz, or use --format dot or mermaid)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except GraphvizFailed as exc:
+        print(f"ifengine: Graphviz could not draw the map: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import format_stats, story_stats
+
+    story = load_story(args.story)
+    stats = story_stats(story)
+    if args.json:
+        print(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False))
+    else:
+        print(format_stats(story, stats))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, create_story
+
+    try:
+        written = create_story(args.folder)
+    except ScaffoldError as exc:
+        print(f"ifengine: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for path in written:
+        print(f"wrote {path}")
+    print(f"Next: ifengine play {args.folder}   (then check, explore, graph, and replay {args.folder}/recordings)")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .replaying import StoryFinder, recording_files, replay_all
+
+    target = args.recordings
+    if os.path.isdir(target):
+        if os.path.isfile(os.path.join(target, "story.yaml")):
+            print(f"ifengine: {target} is a story folder; give a recording or a folder of recordings", file=sys.stderr)
+            return EXIT_ERROR
+        paths = recording_files(target)
+        if not paths:
+            print(f"ifengine: no recordings (.yaml files) in {target}", file=sys.stderr)
+            return EXIT_ERROR
+    elif os.path.isfile(target):
+        paths = [target]
+    else:
+        print(f"ifengine: {target}: no such file or folder", file=sys.stderr)
+        return EXIT_ERROR
+    if args.story is not None and not os.path.isdir(story_root(args.story)):
+        print(f"ifengine: {args.story}: no such story folder", file=sys.stderr)
+        return EXIT_ERROR
+    finder = StoryFinder(args.story, _bundled_stories())
+    failed = 0
+    for outcome in replay_all(paths, finder, args.expect_ending):
+        print(outcome.format())
+        failed += not outcome.ok
+    if os.path.isdir(target):
+        print(f"{len(paths)} recording{'s' * (len(paths) != 1)}: {len(paths) - failed} passed, {failed} failed.")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _bundled_stories() -> list[str]:
+    root = os.path.dirname(bundled_story())
+    return sorted(os.path.join(root, name) for name in os.listdir(root)) if os.path.isdir(root) else []
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .jsonschema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +232,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help")):
         words = ["play", *words]
     args = parser.parse_args(words)
-    handlers = {"play": cmd_play, "check": cmd_check, "explore": cmd_explore}
+    handlers = {
+        "play": cmd_play,
+        "check": cmd_check,
+        "explore": cmd_explore,
+        "graph": cmd_graph,
+        "stats": cmd_stats,
+        "new": cmd_new,
+        "replay": cmd_replay,
+        "schema": cmd_schema,
+    }
     try:
         return handlers[args.command](args)
     except StoryError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -33,6 +34,13 @@ class Pos:
 
 NOWHERE = Pos("<story>")
 
+# Control characters (C0, DEL, C1) and the Unicode line and direction overrides.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -45,10 +53,11 @@ class Diagnostic:
     code: str = ""
 
     def format(self) -> str:
+        """One line for a terminal; control characters from the story are shown escaped, never sent raw."""
         text = f"{self.pos}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return _CONTROL.sub(_escaped, text)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)

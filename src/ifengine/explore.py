@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import gc
 import random
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
 from .expr import Atom, Effect
 from .model import Choice, Story
-from .runtime import GameError, advance, open_choices, start
+from .runtime import GameError, StateParts, advance, choices_open, open_choices, start, step
 from .state import GameState
 
 DEFAULT_MAX_STATES = 2_000_000
@@ -107,60 +108,58 @@ def liveness(story: Story) -> Liveness:
     return Liveness({sid: frozenset(atoms) for sid, atoms in choice_point.items()})
 
 
-def _projector(story: Story, atoms: frozenset[Atom]) -> Callable[[GameState], Any]:
+KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
+
+
+def _projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
     """A function giving the part of a state that the atoms name: the dedup key.
 
-    Built from closures specialised to what is non-empty, since the explorer
-    calls it once for every state it reaches.
+    The explorer calls it once for every state it reaches, so it is a single
+    closure whose parts are C-level calls (itemgetter, map) wherever possible.
     """
-    whole = sorted({story.variables[a[1]].index for a in atoms if a[0] == "var" and a[1] in story.variables})
-    members: dict[int, set[str]] = {}
+    variables = story.variables
+    wholes = {variables[a[1]].index for a in atoms if a[0] == "var" and a[1] in variables}
+    members: dict[str, set[str]] = {}
     for a in atoms:
-        if a[0] == "member" and a[1] in story.variables:
-            index = story.variables[a[1]].index
-            if index not in whole:
-                members.setdefault(index, set()).add(a[2])
-    partial = [(i, frozenset(m)) for i, m in sorted(members.items())]
+        if a[0] == "member" and a[1] in variables and variables[a[1]].index not in wholes:
+            members.setdefault(a[1], set()).add(a[2])
+    partial = []
+    for name, live_members in sorted(members.items()):
+        if live_members.issuperset(variables[name].members):
+            wholes.add(variables[name].index)  # every member matters: the value itself is the key
+        else:
+            partial.append((variables[name].index, frozenset(live_members)))
+    partial.sort()
+    whole = sorted(wholes)
     seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
     counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
+    zeros = (0,) * len(counts)
     once = tuple(sorted(a[1] for a in atoms if a[0] == "once"))
-    parts: list[Callable[[GameState], Any]] = []
-    if len(whole) == 1:
-        (only,) = whole
-        parts.append(lambda st: st.values[only])
-    elif whole:
-        pick = itemgetter(*whole)
-        parts.append(lambda st: pick(st.values))
-    if len(partial) == 1:
-        ((set_index, mask),) = partial
-        parts.append(lambda st: st.values[set_index] & mask)  # type: ignore[operator]
-    elif partial:
-        pick_sets = itemgetter(*(i for i, _ in partial))
-        masks = tuple(m for _, m in partial)
-        parts.append(lambda st: tuple(map(frozenset.__and__, pick_sets(st.values), masks)))
-    if seen:
-        parts.append(lambda st: tuple(x in st.visits for x in seen))
-    if counts:
-        parts.append(lambda st: tuple(st.visits.get(x, 0) for x in counts))
-    if once:
-        parts.append(lambda st: tuple(k in st.taken for k in once))
-    return _combine(parts)
+    pick_whole = itemgetter(*whole) if whole else None
+    # Most scenes have at most two partly read sets and one `seen`: those get
+    # plain expressions; more fall back to map(). Each part is None when unused,
+    # so every key of one scene has the same shape.
+    (i0, m0), (i1, m1) = [*partial, (0, frozenset()), (0, frozenset())][:2]
+    rest = partial[2:]
+    pick_rest = itemgetter(*(i for i, _ in rest), -1) if rest else None  # -1: a tuple even for one
+    rest_masks = tuple(m for _, m in rest)
+    n_partial, n_seen = len(partial), len(seen)
+    first_seen = seen[0] if seen else ""
+    once_keys = frozenset(once)
+    and_ = frozenset.__and__
 
+    def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
+        return (
+            pick_whole(values) if pick_whole else None,
+            values[i0] & m0 if n_partial else None,
+            values[i1] & m1 if n_partial > 1 else None,
+            tuple(map(and_, pick_rest(values), rest_masks)) if pick_rest else None,
+            (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
+            tuple(map(visits.get, counts, zeros)) if counts else None,
+            taken & once_keys if once_keys else None,
+        )
 
-def _combine(parts: list[Callable[[GameState], Any]]) -> Callable[[GameState], Any]:
-    """One key function from its parts, without a generator in the hot path."""
-    if not parts:
-        return lambda st: ()
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        a, b = parts
-        return lambda st: (a(st), b(st))
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda st: (a(st), b(st), c(st))
-    head, tail = _combine(parts[:2]), _combine(parts[2:])
-    return lambda st: (head(st), tail(st))
+    return key
 
 
 # --- the search --------------------------------------------------------------------
@@ -216,12 +215,12 @@ class Report:
         }
 
 
-def _path(parents: list[tuple[int, str]], node: int) -> list[str]:
-    keys = []
+def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
+    path = []
     while node > 0:
-        node, key = parents[node]
-        keys.append(key)
-    return keys[::-1]
+        path.append(keys[node])
+        node = parents[node]
+    return path[::-1]
 
 
 def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, seed: int = 1) -> Report:
@@ -240,78 +239,92 @@ def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, seed: int = 1) -
 def _explore(story: Story, max_states: int, seed: int) -> Report:
     report = Report(limit=max_states)
     live = liveness(story)
-    projectors = {sid: _projector(story, live.at_choice.get(sid, frozenset())) for sid in story.scenes}
+    # One (key function, key -> node) table per scene, so a key need not name its scene.
+    tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
+        sid: (_projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
+    }
     try:
         first = start(story).state
     except GameError as exc:
         report.errors.append(str(exc))
         return report
-    index: dict[tuple[str, Any], int] = {}
-    parents: list[tuple[int, str]] = [(-1, "")]
+    parents: list[int] = [-1]  # the node each node was first reached from ...
+    via: list[str] = [""]  # ... and by which choice
     depth: list[int] = [0]
     edges: list[list[int]] = []  # children by node; ending k is stored as -(k + 1)
     ending_ids = list(story.endings)
-    ending_slot = {e: i for i, e in enumerate(ending_ids)}
+    ending_code = {e: -(i + 1) for i, e in enumerate(ending_ids)}
     ending_depths: list[int] = []
     stuck_nodes: set[int] = set()
     reached_scenes = set(first.visits)
+    taken_choices = report.taken_choices
+    ending_paths = report.ending_paths
 
-    def node_for(state: GameState) -> tuple[int, bool]:
-        key = (state.scene, projectors[state.scene](state))
-        found = index.get(key)
-        if found is not None:
-            return found, False
-        index[key] = len(edges)
-        edges.append([])
-        return len(edges) - 1, True
-
-    queue: deque[tuple[int, GameState]] = deque()
+    # Queued states are kept as StateParts, without history or journal: paths
+    # come from `parents`, and carrying them would only copy them at every step.
+    queue: deque[tuple[int, StateParts]] = deque()
     if first.ending is not None:
-        report.ending_paths[first.ending] = []
-        edges.append([-(ending_slot[first.ending] + 1)])
+        ending_paths[first.ending] = []
+        edges.append([ending_code[first.ending]])
     else:
-        root, _ = node_for(first)
-        queue.append((root, first))
+        key_of, table = tables[first.scene]
+        table[key_of(first.values, first.visits, first.taken)] = 0
+        edges.append([])
+        queue.append((0, (first.scene, first.values, dict(first.visits), first.taken, (), (), None)))
+    all_scenes = len(story.scenes)
     while queue:
-        node, state = queue.popleft()
-        choices = open_choices(story, state)
+        node, (scene, values, visits, taken, _, _, _) = queue.popleft()
+        choices = choices_open(story, scene, values, visits, taken)
         if not choices:
             stuck_nodes.add(node)
             if len(report.dead_ends) < 20:
-                report.dead_ends.append((state.scene, _path(parents, node)))
+                report.dead_ends.append((scene, _path(parents, via, node)))
             continue
         children = edges[node]
+        known = len(visits)
         for choice in choices:
-            report.taken_choices.add(choice.key)
+            taken_choices.add(choice.key)
             try:
-                nxt = advance(story, state, choice)
+                parts = step(story, choice, values, visits, taken, (), ())
             except GameError as exc:
                 report.errors.append(f"after {choice.key}: {exc}")
                 continue
-            reached_scenes.update(nxt.visits)
-            if nxt.ending is not None:
-                children.append(-(ending_slot[nxt.ending] + 1))
-                if nxt.ending not in report.ending_paths:
-                    report.ending_paths[nxt.ending] = [*_path(parents, node), choice.key]
+            next_scene, next_values, next_visits, next_taken, _, _, ending = parts
+            if len(next_visits) != known and len(reached_scenes) < all_scenes:
+                # Visits only gain keys, appended in the order scenes were entered:
+                # the scenes new on this edge are the last ones.
+                reached_scenes.update(islice(reversed(next_visits), len(next_visits) - known))
+            if ending is not None:
+                children.append(ending_code[ending])
+                if ending not in ending_paths:
+                    ending_paths[ending] = [*_path(parents, via, node), choice.key]
                 ending_depths.append(depth[node] + 1)
                 continue
-            child, new = node_for(nxt)
+            key_of, table = tables[next_scene]
+            key = key_of(next_values, next_visits, next_taken)
+            child = table.get(key)
+            if child is not None:
+                children.append(child)
+                continue
+            child = len(edges)
+            table[key] = child
+            edges.append([])
             children.append(child)
-            if new:
-                parents.append((node, choice.key))
-                depth.append(depth[node] + 1)
-                if len(edges) > max_states:
-                    report.complete = False
-                    queue.clear()
-                    break
-                queue.append((child, nxt))
+            parents.append(node)
+            via.append(choice.key)
+            depth.append(depth[node] + 1)
+            if child >= max_states:
+                report.complete = False
+                queue.clear()
+                break
+            queue.append((child, parts))
     report.states = len(edges)
     report.reached_scenes = reached_scenes
     report.unreached_scenes = [s for s in story.scenes if s not in reached_scenes]
-    report.unreached_endings = [e for e in ending_ids if e not in report.ending_paths]
+    report.unreached_endings = [e for e in ending_ids if e not in ending_paths]
     if report.complete:
         report.never_open = [
-            c.key for c in story.all_choices() if c.key not in report.taken_choices and c.scene in reached_scenes
+            c.key for c in story.all_choices() if c.key not in taken_choices and c.scene in reached_scenes
         ]
         report.never_open += [c.key for c in story.all_choices() if c.scene not in reached_scenes]
     if ending_depths:
@@ -323,22 +336,28 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
 def _shares(
     story: Story, report: Report, edges: list[list[int]], ending_ids: list[str], stuck: set[int], seed: int
 ) -> None:
-    """Each ending's probability under uniformly random play: exact on an acyclic graph."""
+    """Each ending's probability under uniformly random play: exact on an acyclic graph.
+
+    Probabilities flow from the start in topological order (Kahn's algorithm);
+    if some node is never freed, the graph has a cycle and shares are sampled.
+    """
     if not report.complete or not edges:
         report.share_method = "not computed (exploration incomplete)"
         return
-    order = _topological(edges)
-    if order is None:
-        _sample_shares(story, report, seed)
-        return
+    indegree = [0] * len(edges)
+    for child, count in Counter(chain.from_iterable(edges)).items():
+        if child >= 0:
+            indegree[child] = count
+    ready = [n for n, d in enumerate(indegree) if d == 0]
     prob = [0.0] * len(edges)
     prob[0] = 1.0
     totals = [0.0] * len(ending_ids)
     stuck_total = 0.0
-    for node in order:
+    done = 0
+    while ready:
+        node = ready.pop()
+        done += 1
         p = prob[node]
-        if p == 0.0:
-            continue
         children = edges[node]
         if not children:
             if node in stuck:
@@ -348,30 +367,17 @@ def _shares(
         for child in children:
             if child < 0:
                 totals[-child - 1] += share
-            else:
-                prob[child] += share
+                continue
+            prob[child] += share
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    if done != len(edges):
+        _sample_shares(story, report, seed)
+        return
     report.shares = {e: totals[i] for i, e in enumerate(ending_ids)}
     report.stuck_share = stuck_total
     report.share_method = "exact (the state graph has no cycles)"
-
-
-def _topological(edges: list[list[int]]) -> list[int] | None:
-    indegree = [0] * len(edges)
-    for children in edges:
-        for c in children:
-            if c >= 0:
-                indegree[c] += 1
-    ready = [n for n, d in enumerate(indegree) if d == 0]
-    order = []
-    while ready:
-        n = ready.pop()
-        order.append(n)
-        for c in edges[n]:
-            if c >= 0:
-                indegree[c] -= 1
-                if indegree[c] == 0:
-                    ready.append(c)
-    return order if len(order) == len(edges) else None
 
 
 def random_playthrough(story: Story, rng: random.Random, max_steps: int = 10_000) -> GameState:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Variable
@@ -263,10 +263,16 @@ Fn = Callable[[tuple, Mapping[str, int]], Any]
 
 @dataclass(frozen=True, slots=True)
 class Env:
-    """What an expression may name: the story's variables and scene ids."""
+    """What an expression may name: the story's variables and scene ids.
+
+    `compiled` remembers what was compiled against this Env: stories repeat
+    conditions and effects ("trust >= 2", "clues += letter"), and compiled
+    ones are immutable, so each distinct text is compiled once.
+    """
 
     variables: Mapping[str, Variable]
     scenes: frozenset[str] | Mapping[str, object]
+    compiled: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def var_type(var: Variable) -> Type:
@@ -509,6 +515,13 @@ class Condition:
 
 
 def compile_condition(source: str, env: Env) -> Condition:
+    cached = env.compiled.get(("condition", source))
+    if cached is None:
+        cached = env.compiled[("condition", source)] = _compile_condition(source, env)
+    return cached
+
+
+def _compile_condition(source: str, env: Env) -> Condition:
     item = _Compiler(env).compile(parse(source))
     if item.type != BOOL:
         raise ExprError(
@@ -530,6 +543,13 @@ class Value:
 
 
 def compile_value(source: str, env: Env) -> Value:
+    cached = env.compiled.get(("value", source))
+    if cached is None:
+        cached = env.compiled[("value", source)] = _compile_value(source, env)
+    return cached
+
+
+def _compile_value(source: str, env: Env) -> Value:
     item = _Compiler(env).compile(parse(source))
     return Value(source, item.fn, item.type, frozenset(item.reads))
 
@@ -552,6 +572,13 @@ class Effect:
 
 
 def compile_effect(source: str, env: Env) -> Effect:
+    cached = env.compiled.get(("effect", source))
+    if cached is None:
+        cached = env.compiled[("effect", source)] = _compile_effect(source, env)
+    return cached
+
+
+def _compile_effect(source: str, env: Env) -> Effect:
     tokens = tokenize(source)
     if len(tokens) < 3 or tokens[0].kind != "name" or tokens[1].text not in ("=", "+=", "-="):
         offset = tokens[1].offset if len(tokens) > 1 and tokens[0].kind == "name" else 0

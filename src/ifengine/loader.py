@@ -64,14 +64,26 @@ def _kind_name(value: Any) -> str:
 _KIND_WORDS = {"str": "text", "int": "a whole number", "bool": "true or false", "map": "a mapping", "list": "a list"}
 
 
-def _is_kind(value: Any, kind: str) -> bool:
-    return {
-        "str": isinstance(value, str),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "map": isinstance(value, dict),
-        "list": isinstance(value, list),
-    }[kind]
+_KIND_OF_TYPE: dict[type, str] = {
+    str: "str",
+    int: "int",
+    bool: "bool",
+    Map: "map",
+    dict: "map",
+    Seq: "list",
+    list: "list",
+}
+
+
+def _kind_of(value: Any) -> str:
+    """The schema's word for a value's kind ("str", "int", "bool", "map", "list"), or ""."""
+    kind = _KIND_OF_TYPE.get(type(value))
+    if kind is not None:
+        return kind
+    for cls, word in _KIND_OF_TYPE.items():
+        if isinstance(value, cls):
+            return word
+    return ""
 
 
 def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what: str) -> bool:
@@ -80,34 +92,49 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
         ctx.error(loc.pos, f"{what} must be a mapping of keys, not {_kind_name(obj)}")
         return False
     ok = True
-    for key in obj:
-        if key not in spec:
+    for key, value in obj.items():
+        f = spec.get(key)
+        if f is None:
             hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
-            if " " in key.strip() or obj[key] is None:
+            if " " in key.strip() or value is None:
                 hint = "a comma inside {...} starts a new key; put the text in quotes"
             ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
             ok = False
             continue
-        f = spec[key]
-        value = obj[key]
-        if not any(_is_kind(value, k) for k in f.kinds):
+        kind = _KIND_OF_TYPE.get(type(value)) or _kind_of(value)
+        if kind not in f.kinds:
             want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
             ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
             ok = False
-        elif isinstance(value, str):
-            at = find_control(value)
-            if at >= 0:
-                ctx.error(
-                    obj.value_locs[key].at(at, value),
-                    f"control character U+{ord(value[at]):04X} in '{key}'",
-                    "remove it; terminals would act on it",
-                )
-                ok = False
-    for key, f in spec.items():
-        if f.required and key not in obj:
-            ctx.error(loc.pos, f"{what} is missing '{key}'", f.doc)
+        elif kind == "str" and not _refuse_control(ctx, value, obj.value_locs[key], f"'{key}'"):
+            ok = False
+    for key in _required(spec):
+        if key not in obj:
+            ctx.error(loc.pos, f"{what} is missing '{key}'", spec[key].doc)
             ok = False
     return ok
+
+
+def _refuse_control(ctx: _Ctx, text: str, loc: Loc, what: str) -> bool:
+    """Report a control character in text players will see; True when there is none."""
+    at = find_control(text)
+    if at < 0:
+        return True
+    ctx.error(
+        loc.at(at, text), f"control character U+{ord(text[at]):04X} in {what}", "remove it; terminals would act on it"
+    )
+    return False
+
+
+_REQUIRED: dict[int, tuple[str, ...]] = {}
+
+
+def _required(spec: dict[str, schema.Field]) -> tuple[str, ...]:
+    """The required keys of a key table (the tables are constants: computed once each)."""
+    keys = _REQUIRED.get(id(spec))
+    if keys is None:
+        keys = _REQUIRED[id(spec)] = tuple(key for key, f in spec.items() if f.required)
+    return keys
 
 
 def _compile(ctx: _Ctx, compiler: Callable[[str, Env], T], source: Any, loc: Loc, env: Env) -> T | None:
@@ -138,10 +165,14 @@ def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
     return tuple(effects)
 
 
+_TAGS = re.compile(r"\{[^}]*\}")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """The default id of a choice: its words, lower-cased and joined with hyphens."""
-    words = re.sub(r"\{[^}]*\}", " ", text)
-    slug = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")
+    words = _TAGS.sub(" ", text) if "{" in text else text
+    slug = _NOT_SLUG.sub("-", words.lower()).strip("-")
     if len(slug) > 40:
         slug = slug[:40].rsplit("-", 1)[0]
     return slug
@@ -183,7 +214,7 @@ class _Loader:
             return None
         if data is None:
             return None
-        valid = _validate(self.ctx, data, Loc(Pos(path, 1, 1)), schema.MANIFEST, "the manifest")
+        valid = _validate(self.ctx, data, Loc(path, 1, 1), schema.MANIFEST, "the manifest")
         if not valid and (not isinstance(data, Map)):
             return None
         return data
@@ -233,7 +264,7 @@ class _Loader:
         default_pos = decl.value_locs["default"].pos if "default" in decl else pos
         if type_ == "int":
             lo, hi = decl.get("min"), decl.get("max")
-            if not (_is_kind(lo, "int") and _is_kind(hi, "int")):
+            if not (_kind_of(lo) == "int" and _kind_of(hi) == "int"):
                 self.ctx.error(loc.pos, f"{what} needs whole-number min and max", "e.g. {type: int, min: 0, max: 10}")
                 return None
             if lo > hi:
@@ -241,7 +272,7 @@ class _Loader:
                 return None
             if default is None:
                 default = lo
-            if not _is_kind(default, "int"):
+            if _kind_of(default) != "int":
                 self.ctx.error(default_pos, f"{what}: default must be a whole number")
                 return None
             if not lo <= default <= hi:
@@ -264,11 +295,13 @@ class _Loader:
             return Variable(default=default, **common)
         if type_ == "enum":
             values = decl.get("values")
-            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            if not isinstance(values, Seq) or not values or not all(isinstance(v, str) for v in values):
                 self.ctx.error(loc.pos, f"{what} needs values: a list of text", "e.g. values: [calm, angry]")
                 return None
             if len(set(values)) != len(values):
                 self.ctx.error(decl.value_locs["values"].pos, f"{what} lists a value twice")
+            for value, value_loc in zip(values, values.item_locs, strict=False):
+                _refuse_control(self.ctx, value, value_loc, "an enum value")
             if default is None:
                 default = values[0]
             if default not in values:
@@ -303,6 +336,7 @@ class _Loader:
                 self.ctx.error(pos, f"'{member}' cannot be a member name", "use letters, digits and _")
                 continue
             if isinstance(spec, str):
+                _refuse_control(self.ctx, spec, of.value_locs[member], f"member '{member}'")
                 members[member] = Member(member, spec)
             elif _validate(self.ctx, spec, of.value_locs[member], schema.MEMBER, f"member '{member}'"):
                 members[member] = Member(member, spec["label"], spec.get("description", ""))
@@ -365,7 +399,7 @@ class _Loader:
                 if not any(d.pos.path == shown for d in self.ctx.diagnostics):
                     self.ctx.error(Pos(shown, 1, 1), "file is empty", "a scene file needs scenes:")
                 continue
-            valid = _validate(self.ctx, data, Loc(Pos(shown, 1, 1)), schema.SCENE_FILE, "a scene file")
+            valid = _validate(self.ctx, data, Loc(shown, 1, 1), schema.SCENE_FILE, "a scene file")
             if not valid and (not isinstance(data, Map) or not isinstance(data.get("scenes"), Map)):
                 continue
             episode = self.episode(data, shown)
@@ -448,7 +482,7 @@ class _Loader:
             items = data["choices"]
             if not items:
                 self.ctx.error(data.value_locs["choices"].pos, f"scene '{scene_id}' has an empty choices list")
-            ids: dict[str, Pos] = {}
+            ids: dict[str, Loc] = {}
             for item, item_loc in zip(items, items.item_locs, strict=False):
                 choice = self.choice(scene_id, item, item_loc, env, ids)
                 if choice is not None:
@@ -492,7 +526,7 @@ class _Loader:
             ending_pos=data.value_locs["ending"].pos if "ending" in data else pos,
         )
 
-    def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Pos]) -> Choice | None:
+    def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Loc]) -> Choice | None:
         valid = _validate(self.ctx, item, loc, schema.CHOICE, "a choice")
         if not valid and (
             not isinstance(item, Map) or not isinstance(item.get("text"), str) or not isinstance(item.get("goto"), str)
@@ -515,7 +549,7 @@ class _Loader:
                 f"two choices in scene '{scene_id}' have the id '{choice_id}' (first at line {ids[choice_id].line})",
                 "give one of them its own id:",
             )
-        ids[choice_id] = loc.pos
+        ids[choice_id] = loc
         if "locked" in item and "requires" not in item:
             self.ctx.warn(
                 item.key_locs["locked"].pos, "'locked' has no effect without 'requires'", "add requires: a condition"

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .diagnostics import Pos, error
-from .yamlsource import Map, SourceError, load_file
+from .yamlsource import Map, Seq, SourceError, load_file
 
 MAX_CHOICES = 100_000
 
@@ -28,6 +28,9 @@ class Recording:
     story: str
     choices: tuple[str, ...]
     ending: str | None = None
+    # Where each choice (and the ending) was written, when read from a file: replay points at them.
+    choice_positions: tuple[Pos, ...] = field(default=(), compare=False)
+    ending_pos: Pos | None = field(default=None, compare=False)
 
 
 def dump(recording: Recording) -> str:
@@ -78,4 +81,6 @@ def read(path: str) -> Recording:
         raise SourceError(error(data.value_locs["choices"].pos, f"more than {MAX_CHOICES:,} choices"))
     if ending is not None and not isinstance(ending, str):
         raise SourceError(error(data.value_locs["ending"].pos, "ending: must be an ending id"))
-    return Recording(story, tuple(choices), ending)
+    positions = tuple(loc.pos for loc in choices.item_locs) if isinstance(choices, Seq) else ()
+    ending_pos = data.value_locs["ending"].pos if "ending" in data else None
+    return Recording(story, tuple(choices), ending, positions, ending_pos)

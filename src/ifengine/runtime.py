@@ -75,11 +75,44 @@ def open_choices(story: Story, state: GameState) -> list[Choice]:
     """The choices the player may take now (fast: no text is rendered)."""
     if state.ending is not None:
         return []
-    scene = story.scenes[state.scene]
-    regular = [c for c in scene.choices if not c.fallback and _is_shown(c, state) and _is_open(c, state)]
-    if regular:
+    return choices_open(story, state.scene, state.values, state.visits, state.taken)
+
+
+def choices_open(
+    story: Story, scene_id: str, values: tuple, visits: Mapping[str, int], taken: frozenset[str]
+) -> list[Choice]:
+    """`open_choices` for a state given by its parts: the explorer's hot path.
+
+    It runs once for every state the explorer reaches, so the tests of
+    `_is_shown` and `_is_open` are written out inline here.
+    """
+    regular = []
+    fallbacks = False
+    for c in story.scenes[scene_id].choices:
+        if c.fallback:
+            fallbacks = True
+            continue
+        if c.once and c.key in taken:
+            continue
+        test = c.condition
+        if test is not None and not test.test(values, visits):
+            continue
+        test = c.requirement
+        if test is not None and not test.test(values, visits):
+            continue
+        regular.append(c)
+    if regular or not fallbacks:
         return regular
-    return [c for c in scene.choices if c.fallback and _is_shown(c, state) and _is_open(c, state)]
+    return [c for c in story.scenes[scene_id].choices if c.fallback and _takeable(c, values, visits, taken)]
+
+
+def _takeable(choice: Choice, values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> bool:
+    """Shown and open: not a used once-only choice, and both its conditions hold."""
+    if choice.once and choice.key in taken:
+        return False
+    if choice.condition is not None and not choice.condition.test(values, visits):
+        return False
+    return choice.requirement is None or bool(choice.requirement.test(values, visits))
 
 
 def options(story: Story, state: GameState) -> tuple[Option, ...]:
@@ -105,27 +138,40 @@ def _line(text: str) -> str:
     return " ".join(tidy(text).split())
 
 
-def _enter(story: Story, state: GameState, scene_id: str, shown: list[Passage] | None) -> GameState:
+# A game state as a plain tuple, in GameState's field order: what `step` returns.
+StateParts = tuple[str, tuple, dict[str, int], frozenset[str], tuple[str, ...], tuple, str | None]
+
+
+def _flow(
+    story: Story,
+    scene_id: str,
+    values: tuple,
+    visits: Mapping[str, int],
+    taken: frozenset[str],
+    history: tuple[str, ...],
+    found: tuple,
+    shown: list[Passage] | None,
+) -> StateParts:
     """Follow scenes from `scene_id` until one asks the player or ends the game."""
-    values = state.values
-    visits = dict(state.visits)
-    found = state.found
+    scenes = story.scenes
+    visits = dict(visits)
     for _ in range(MAX_HOPS):
-        scene = story.scenes[scene_id]
+        scene = scenes[scene_id]
         visits[scene_id] = visits.get(scene_id, 0) + 1
         if scene.effects:
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
         if shown is not None and scene.text is not None:
             shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
-        if scene.routes:
-            for route in scene.routes:
-                if route.condition is None or route.condition.test(values, visits):
-                    scene_id = route.goto
-                    break
-            else:  # the loader forbids this; kept so a bad model cannot hang
-                raise GameError(f"no route out of scene '{scene.id}' applies")
-            continue
-        return GameState(scene_id, values, visits, state.taken, state.history, found, scene.ending)
+        routes = scene.routes
+        if not routes:
+            return (scene_id, values, visits, taken, history, found, scene.ending)
+        for route in routes:
+            condition = route.condition
+            if condition is None or condition.test(values, visits):
+                scene_id = route.goto
+                break
+        else:  # the loader forbids this; kept so a bad model cannot hang
+            raise GameError(f"no route out of scene '{scene.id}' applies")
     raise GameError(f"more than {MAX_HOPS} scenes passed without a choice; the story has a routing loop")
 
 
@@ -146,9 +192,8 @@ def _apply(
 
 def start(story: Story) -> Turn:
     """A new game at the story's start."""
-    state = GameState(story.start, story.defaults)
     shown: list[Passage] = []
-    state = _enter(story, state, story.start, shown)
+    state = GameState(*_flow(story, story.start, story.defaults, {}, frozenset(), (), (), shown))
     return _turn(story, state, shown)
 
 
@@ -158,13 +203,29 @@ def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
 
 
 def advance(story: Story, state: GameState, choice: Choice) -> GameState:
-    """Take an open choice without rendering anything: the explorer's fast path."""
-    values, found = state.values, state.found
+    """Take an open choice without rendering anything: the fast path for tools."""
+    return GameState(*step(story, choice, state.values, state.visits, state.taken, state.history, state.found))
+
+
+def step(
+    story: Story,
+    choice: Choice,
+    values: tuple,
+    visits: Mapping[str, int],
+    taken: frozenset[str],
+    history: tuple[str, ...],
+    found: tuple,
+) -> StateParts:
+    """`advance` on a state given by its parts, returning the new one's parts.
+
+    The explorer merges most results into states it already knows, so it
+    builds no GameState at all; `advance` is exactly GameState(*step(...)).
+    """
     if choice.effects:
-        values, found = _apply(story, choice.effects, values, state.visits, found, choice.key)
-    taken = state.taken | {choice.key} if choice.once else state.taken
-    moved = GameState(state.scene, values, state.visits, taken, (*state.history, choice.key), found)
-    return _enter(story, moved, choice.goto, None)
+        values, found = _apply(story, choice.effects, values, visits, found, choice.key)
+    if choice.once:
+        taken = taken | {choice.key}
+    return _flow(story, choice.goto, values, visits, taken, (*history, choice.key), found, None)
 
 
 def choose(story: Story, state: GameState, key: str) -> Turn:
@@ -183,8 +244,9 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
             Passage(story.scenes[state.scene], tuple(paragraphs(choice.reply.render(values, state.visits))), True)
         )
     taken = state.taken | {choice.key} if choice.once else state.taken
-    moved = GameState(state.scene, values, state.visits, taken, (*state.history, choice.key), found)
-    new_state = _enter(story, moved, choice.goto, shown)
+    new_state = GameState(
+        *_flow(story, choice.goto, values, state.visits, taken, (*state.history, choice.key), found, shown)
+    )
     return _turn(story, new_state, shown)
 
 

@@ -34,7 +34,9 @@ class Template:
 
 
 _TAG = re.compile(r"\{\{|\}\}|\{|\}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (C0 but tab and newline, DEL, C1), line separators and
+# bidirectional overrides: what a terminal would act on, or show misleadingly.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def find_control(text: str) -> int:
@@ -63,6 +65,13 @@ def _escape(text: str) -> str:
 
 def compile_template(source: str, env: Env) -> Template:
     """Parse prose with `{...}` tags into a render function; raises ExprError with an offset."""
+    cached = env.compiled.get(("template", source))
+    if cached is None:
+        cached = env.compiled[("template", source)] = _compile_template(source, env)
+    return cached
+
+
+def _compile_template(source: str, env: Env) -> Template:
     parts, _pos, closer = _parse(source, 0, env, 0)
     if closer is not None:
         raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])

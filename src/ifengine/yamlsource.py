@@ -10,11 +10,19 @@ Scalars are resolved with YAML 1.2 core rules, so `No` and `on` stay text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from .diagnostics import Diagnostic, Pos, error
 
@@ -29,30 +37,39 @@ MAX_NODES = 2_000_000
 MAX_INT_DIGITS = 15
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
-    """Where a value starts, and enough to find a character inside a string scalar."""
+class Loc(NamedTuple):
+    """Where a value starts, and enough to find a character inside a string scalar.
 
-    pos: Pos
+    A named tuple, with its Pos built only when asked for: the parser makes
+    one for every value in a story, so it must be cheap to create.
+    """
+
+    path: str
+    line: int
+    col: int
     style: str | None = None
     lines: tuple[str, ...] | None = None
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.path, self.line, self.col)
 
     def at(self, offset: int, text: str = "") -> Pos:
         """The file position of character `offset` of this scalar's value."""
         if self.style in ("'", '"'):
-            return self.pos.offset(1 + offset)
+            return Pos(self.path, self.line, self.col + 1 + offset)
         if self.style in ("|", ">") and self.lines is not None:
             row = text.count("\n", 0, offset)
             line_start = text.rfind("\n", 0, offset) + 1
-            first = self.pos.line  # the indicator's line (1-based) = index of first content line
+            first = self.line  # the indicator's line (1-based) = index of first content line
             index = first + row
             indent = 0
             for candidate in self.lines[first:]:
                 if candidate.strip():
                     indent = len(candidate) - len(candidate.lstrip(" "))
                     break
-            return Pos(self.pos.path, index + 1, indent + offset - line_start + 1)
-        return self.pos.offset(offset)
+            return Pos(self.path, index + 1, indent + offset - line_start + 1)
+        return Pos(self.path, self.line, self.col + offset)
 
 
 class Map(dict[str, Any]):
@@ -91,8 +108,13 @@ _STANDARD_TAGS = {
 }
 
 
-def _resolve(value: str, style: str | None, tag: str | None, pos: Pos) -> Any:
+_SPECIAL_START = frozenset("~nNtTfF0123456789+-.")
+
+
+def _resolve(value: str, style: str | None, tag: str | None, loc: Loc) -> Any:
     if style is not None or tag in ("tag:yaml.org,2002:str", "!"):
+        return value
+    if value and value[0] not in _SPECIAL_START:  # words: the common case, and never special
         return value
     if value in ("", "~", "null", "Null", "NULL"):
         return None
@@ -103,11 +125,11 @@ def _resolve(value: str, style: str | None, tag: str | None, pos: Pos) -> Any:
     if _INT.match(value) or _HEX.match(value):
         digits = value.lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:
-            raise SourceError(error(pos, f"number has more than {MAX_INT_DIGITS} digits", "quote it if it is text"))
+            raise SourceError(error(loc.pos, f"number has more than {MAX_INT_DIGITS} digits", "quote it if it is text"))
         return int(value, 16) if _HEX.match(value) else int(value)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         if len(value) > 32:
-            raise SourceError(error(pos, "number is too long", "quote it if it is text"))
+            raise SourceError(error(loc.pos, "number is too long", "quote it if it is text"))
         return float(value)
     return value
 
@@ -118,7 +140,23 @@ def _mark_pos(path: str, mark: Any) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
+def _reader_error(path: str, exc: yaml.reader.ReaderError, lines: tuple[str, ...]) -> Diagnostic:
+    """A character YAML does not accept: locate it from its offset in the text."""
+    offset, line = exc.position, 0
+    while line < len(lines) - 1 and offset > len(lines[line]):
+        offset -= len(lines[line]) + 1
+        line += 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return error(
+        Pos(path, line + 1, offset + 1),
+        f"control character U+{char:04X} in the file",
+        "remove it; terminals would act on it",
+    )
+
+
 def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagnostic:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_error(path, exc, lines)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
@@ -144,7 +182,7 @@ def decode(path: str, data: bytes) -> str:
         raise SourceError(
             error(
                 Pos(path),
-                f"file is {len(data) // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                f"file is too large: the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB",
                 "split the story into several scene files",
             )
         )
@@ -161,145 +199,189 @@ def decode(path: str, data: bytes) -> str:
 def load_text(path: str, text: str) -> Any:
     """Parse one YAML document into Map/Seq/scalars; raises SourceError with a position."""
     lines = tuple(text.split("\n"))
-    stack: list[tuple[Any, Any, Loc | None]] = []  # (container, pending key, key loc)
+    try:
+        return _build(path, text, lines)
+    except yaml.YAMLError as exc:
+        raise SourceError(_yaml_error(path, exc, lines)) from None
+    except RecursionError:  # pragma: no cover - libyaml is not recursive, the fallback is
+        raise SourceError(error(Pos(path), f"nesting is deeper than {MAX_DEPTH} levels")) from None
+
+
+def _refuse(path: str, mark: Any, message: str, hint: str = "") -> SourceError:
+    return SourceError(error(_mark_pos(path, mark), message, hint))
+
+
+def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
+    """Build the document from the parser's events, one at a time.
+
+    This runs for every value of every story file, so the open container and
+    its pending key live in local variables and the common event (a scalar)
+    is handled first and inline.
+    """
+    parents: list[tuple[Any, bool, Any, Loc | None]] = []  # (container, is a map, pending key, key loc)
+    top: Any = None  # the open container; None at the top level
+    top_is_map = False
+    top_key: str | None = None  # a map's key waiting for its value
+    top_key_loc: Loc | None = None
     anchors: dict[str, tuple[Any, int]] = {}
-    weights: list[int] = []
+    weights: list[int] = []  # values inside each open container, aliases expanded
     root: Any = None
     root_seen = False
     documents = 0
     nodes = 0
+    standard_tags = _STANDARD_TAGS
+    new_loc = tuple.__new__  # Loc(...) without the Python-level __new__ of a named tuple
+    parser = _Loader(text)
+    get_event = parser.get_event
     try:
-        events: Iterable[Any] = yaml.parse(text, Loader=_Loader)
-        for event in events:
-            kind = type(event).__name__
-            if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                continue
-            if kind == "DocumentStartEvent":
-                documents += 1
-                if documents > 1:
-                    raise SourceError(
-                        error(
-                            _mark_pos(path, event.start_mark),
-                            "file holds more than one YAML document",
-                            "put each part in a file of its own",
-                        )
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                mark = event.start_mark
+                tag = event.tag
+                if tag is not None and tag not in standard_tags:
+                    raise _refuse(
+                        path, mark, f"YAML tag {tag} is not allowed", "stories are plain data; remove the tag"
                     )
-                continue
-            pos = _mark_pos(path, event.start_mark)
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in _STANDARD_TAGS:
-                raise SourceError(
-                    error(pos, f"YAML tag {tag} is not allowed", "stories are plain data; remove the tag")
+                nodes += 1
+                style = event.style or None
+                loc = new_loc(
+                    Loc, (path, mark.line + 1, mark.column + 1, style, lines if style in ("|", ">") else None)
                 )
-            if kind in ("MappingEndEvent", "SequenceEndEvent"):
-                value, _, _ = stack.pop()
+                if top_is_map and top_key is None:
+                    # A mapping key: always text, exactly as written.
+                    key = event.value
+                    if key in top.key_locs:
+                        first = top.key_locs[key].line
+                        raise SourceError(
+                            error(
+                                loc.pos,
+                                f"duplicate key '{key}' (first at line {first})",
+                                "remove or rename one of them",
+                            )
+                        )
+                    top_key, top_key_loc = key, loc
+                    continue
+                value = _resolve(event.value, style, tag, loc)
+                if weights:
+                    weights[-1] += 1
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                if top is None:
+                    root, root_seen = value, True
+                elif top_is_map and top_key != "<<":
+                    top[top_key] = value
+                    top.key_locs[top_key] = top_key_loc
+                    top.value_locs[top_key] = loc
+                    top_key = None
+                elif top_is_map:
+                    _put_in_map(top, top_key, top_key_loc, value, loc)
+                else:
+                    top.append(value)
+                    top.item_locs.append(loc)
+                continue
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                value = top
                 weight = weights.pop()
                 if weights:
                     weights[-1] += weight
                 anchor = getattr(value, "_anchor", None)
                 if anchor:
                     anchors[anchor] = (value, weight)
-                _attach(stack, value, value.loc, path)
-                if not stack:
+                top, top_is_map, top_key, top_key_loc = parents.pop()
+                if top is None:
                     root, root_seen = value, True
+                elif top_is_map:
+                    _put_in_map(top, top_key, top_key_loc, value, value.loc)
+                    top_key = None
+                else:
+                    top.append(value)
+                    top.item_locs.append(value.loc)
                 continue
-            if kind == "AliasEvent":
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
+                mark = event.start_mark
+                tag = event.tag
+                if tag is not None and tag not in standard_tags:
+                    raise _refuse(
+                        path, mark, f"YAML tag {tag} is not allowed", "stories are plain data; remove the tag"
+                    )
+                nodes += 1
+                if len(parents) >= MAX_DEPTH:
+                    raise _refuse(
+                        path, mark, f"nesting is deeper than {MAX_DEPTH} levels", "a story never needs this; flatten it"
+                    )
+                if top_is_map and top_key is None:
+                    raise _refuse(path, mark, "a key must be plain text, not a list or mapping")
+                container: Map | Seq
+                if kind is MappingStartEvent:
+                    container = Map()
+                    container.key_locs, container.value_locs = {}, {}
+                else:
+                    container = Seq()
+                    container.item_locs = []
+                container.loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
+                if event.anchor:
+                    container._anchor = event.anchor  # type: ignore[union-attr]
+                parents.append((top, top_is_map, top_key, top_key_loc))
+                top, top_is_map, top_key, top_key_loc = container, kind is MappingStartEvent, None, None
+                weights.append(1)
+                continue
+            if kind is AliasEvent:
+                mark = event.start_mark
                 if event.anchor not in anchors:
-                    raise SourceError(error(pos, f"unknown alias *{event.anchor}"))
+                    raise _refuse(path, mark, f"unknown alias *{event.anchor}")
                 value, weight = anchors[event.anchor]
                 nodes += weight
                 if nodes > MAX_NODES:
-                    raise SourceError(
-                        error(
-                            pos,
-                            f"aliases expand to more than {MAX_NODES:,} values",
-                            "this looks like an alias bomb; remove the aliases",
-                        )
+                    raise _refuse(
+                        path,
+                        mark,
+                        f"aliases expand to more than {MAX_NODES:,} values",
+                        "this looks like an alias bomb; remove the aliases",
                     )
                 if weights:
                     weights[-1] += weight
-                loc = Loc(pos)
-                if not stack:
+                loc = Loc(path, mark.line + 1, mark.column + 1)
+                if top is None:
                     root, root_seen = value, True
-                _attach(stack, value, loc, path)
+                elif top_is_map:
+                    _put_in_map(top, top_key, top_key_loc, value, loc)
+                    top_key = None
+                else:
+                    top.append(value)
+                    top.item_locs.append(loc)
                 continue
-            nodes += 1
-            if kind == "ScalarEvent":
-                style = event.style or None
-                loc = Loc(pos, style, lines if style in ("|", ">") else None)
-                if stack and isinstance(stack[-1][0], Map) and stack[-1][1] is None:
-                    # A mapping key: always text, exactly as written.
-                    _set_key(stack, event.value, loc, path)
-                    continue
-                value = _resolve(event.value, style, tag, pos)
-                if weights:
-                    weights[-1] += 1
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                if not stack:
-                    root, root_seen = value, True
-                _attach(stack, value, loc, path)
+            if kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _refuse(
+                        path,
+                        event.start_mark,
+                        "file holds more than one YAML document",
+                        "put each part in a file of its own",
+                    )
                 continue
-            # Start of a mapping or a sequence.
-            if len(stack) >= MAX_DEPTH:
-                raise SourceError(
-                    error(pos, f"nesting is deeper than {MAX_DEPTH} levels", "a story never needs this; flatten it")
-                )
-            if stack and isinstance(stack[-1][0], Map) and stack[-1][1] is None:
-                raise SourceError(error(pos, "a key must be plain text, not a list or mapping"))
-            container: Map | Seq
-            if kind == "MappingStartEvent":
-                container = Map()
-                container.key_locs, container.value_locs = {}, {}
-            else:
-                container = Seq()
-                container.item_locs = []
-            container.loc = Loc(pos)
-            if event.anchor:
-                container._anchor = event.anchor  # type: ignore[union-attr]
-            stack.append((container, None, None))
-            weights.append(1)
-    except yaml.YAMLError as exc:
-        raise SourceError(_yaml_error(path, exc, lines)) from None
-    except RecursionError:  # pragma: no cover - libyaml is not recursive, the fallback is
-        raise SourceError(error(Pos(path), f"nesting is deeper than {MAX_DEPTH} levels")) from None
+            if kind is StreamEndEvent:
+                break
+    finally:
+        parser.dispose()
     if not root_seen:
         return None
     return root
 
 
-_PENDING_VALUE = object()
-
-
-def _set_key(stack: list[tuple[Any, Any, Loc | None]], key: str, loc: Loc, path: str) -> None:
-    container, _, _ = stack[-1]
-    if key in container.key_locs:
-        first = container.key_locs[key].pos
+def _put_in_map(container: Map, key: str | None, key_loc: Loc | None, value: Any, loc: Loc) -> None:
+    if key is None:
+        raise SourceError(error(loc.pos, "a key must be plain text, not a list or mapping"))
+    if key == "<<":
         raise SourceError(
-            error(loc.pos, f"duplicate key '{key}' (first at line {first.line})", "remove or rename one of them")
+            error(key_loc.pos if key_loc else loc.pos, "merge keys (<<) are not supported", "write the keys out")
         )
-    stack[-1] = (container, key, loc)
-
-
-def _attach(stack: list[tuple[Any, Any, Loc | None]], value: Any, loc: Loc, path: str) -> None:
-    if not stack:
-        return
-    container, key, key_loc = stack[-1]
-    if isinstance(container, Map):
-        if key is None:
-            raise SourceError(error(loc.pos, "a key must be plain text, not a list or mapping"))
-        if key == "<<":
-            raise SourceError(
-                error(key_loc.pos if key_loc else loc.pos, "merge keys (<<) are not supported", "write the keys out")
-            )
-        container[key] = value
-        assert key_loc is not None
-        container.key_locs[key] = key_loc
-        container.value_locs[key] = loc
-        stack[-1] = (container, None, None)
-    else:
-        container.append(value)
-        container.item_locs.append(loc)
+    container[key] = value
+    assert key_loc is not None
+    container.key_locs[key] = key_loc
+    container.value_locs[key] = loc
 
 
 def load_file(path: str, display: str | None = None) -> Any:

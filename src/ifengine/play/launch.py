@@ -1,0 +1,100 @@
+"""`ifengine play`: choose the front end, the saves folder, and what to resume, record or watch.
+
+Pipe mode (standard input is not a terminal) keeps its contract: one line per
+input, plain text, exit 0 at an ending or `quit`, 1 if the input ends first.
+It only writes the autosave and the endings gallery when a saves folder is
+named (`--saves` or $IFENGINE_SAVES) or `--continue` is given, so scripts do
+not litter the working directory; `save` and `load` work either way.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from .. import recording
+from ..model import Story
+from ..saves import ENV_FOLDER, SaveError, SaveStore, default_folder
+from .outputs import Note, Output
+from .session import Recorder, Session
+from .watch import Watcher
+
+
+@dataclass(frozen=True, slots=True)
+class PlayOptions:
+    plain: bool = False
+    width: int = 0
+    saves: str | None = None
+    resume: bool = False
+    record: str | None = None
+    watch: bool = False
+
+
+class PlayError(Exception):
+    """A play option that cannot be honoured; the message is one line."""
+
+
+def _recorder(path: str) -> Recorder:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise PlayError(f"cannot record to {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise PlayError(f"cannot record to {path}: it is a folder; give a file name such as run.yaml")
+
+    def write(rec: recording.Recording) -> None:
+        recording.write(path, rec)
+
+    return write
+
+
+def play(
+    story: Story,
+    options: PlayOptions,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    env = os.environ if environ is None else environ
+    piped = not stdin.isatty()
+    folder = options.saves or default_folder(dict(env))
+    named = bool(options.saves or env.get(ENV_FOLDER))
+    store = SaveStore(folder, story)
+    recorder = _recorder(options.record) if options.record else None
+    session = Session(story, store, persist=not piped or named or options.resume, recorder=recorder)
+    opening: list[Output] | None = None
+    if options.resume:
+        opening = _resume(session, store)
+    watcher = Watcher(story.root) if options.watch else None
+    plain = options.plain or piped or not stdout.isatty() or bool(env.get("NO_COLOR"))
+    if plain:
+        from . import plain as plain_play
+
+        if piped:
+            width = options.width if options.width > 0 else 72
+            return plain_play.run(session, stdin, stdout, width, opening, watcher)
+        columns = shutil.get_terminal_size((80, 24)).columns
+        width = options.width if options.width > 0 else max(20, min(72, columns - 1))
+        return plain_play.run_terminal(session, stdout, width=width, opening=opening, watcher=watcher)
+    from . import fancy
+
+    return fancy.run(session, width=options.width, opening=opening, watcher=watcher)
+
+
+def _resume(session: Session, store: SaveStore) -> list[Output]:
+    """The opening for `--continue`: the latest save, or a new game with a word on why."""
+    try:
+        loaded = store.latest()
+    except SaveError as exc:
+        raise PlayError(f"cannot continue: {exc}") from None
+    if loaded is None:
+        return [
+            Note(f"No saved game of {session.story.title} in {store.folder}; starting a new game."),
+            *session.opening(),
+        ]
+    return session.resume(loaded)

@@ -1,0 +1,148 @@
+"""What the status, journal, ending and saves screens say: pure functions from story and state to rows."""
+
+from __future__ import annotations
+
+import time
+
+from ..model import Story
+from ..saves import BadSave, SaveFile
+from ..state import GameState
+from ..text import plain, tidy
+
+
+def choice_words(story: Story, state: GameState, key: str) -> str:
+    """A taken choice's words as the player read them (rendered against `state`)."""
+    choice = story.choice(key)
+    if choice is None:
+        return key
+    return " ".join(plain(tidy(choice.text.render(state.values, state.visits))).split())
+
+
+def status_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
+    """The public variables as (label, value) lines; sets give one line a member."""
+    rows: list[tuple[str, str]] = []
+    for var in story.variables.values():
+        if not var.public:
+            continue
+        value = state.values[var.index]
+        if var.type == "set":
+            members = [m for m in var.members.values() if m.name in value]  # type: ignore[operator]
+            if not members:
+                rows.append((var.title, "none yet"))
+            for m in members:
+                line = f"{m.label}: {m.description}" if m.description else m.label
+                rows.append((var.title if m is members[0] else "", line))
+        elif var.type == "int":
+            rows.append((var.title, f"{value} of {var.maximum}"))
+        elif var.type == "flag":
+            if value:
+                rows.append((var.title, var.description or "yes"))
+        else:
+            rows.append((var.title, str(value)))
+    return rows
+
+
+def where_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
+    scene = story.scenes[state.scene]
+    rows = []
+    if scene.episode is not None:
+        rows.append(("Episode", f"{scene.episode.number}, {scene.episode.title}"))
+    rows.append(("Scene", scene.title))
+    return rows
+
+
+def found_where(story: Story, state: GameState, source: str) -> str:
+    """Where a member was found: the scene, and the choice that revealed it if one did."""
+    scene_id, _, choice_id = source.partition(":")
+    scene = story.scenes.get(scene_id)
+    place = scene.title if scene else scene_id
+    if choice_id and story.choice(source) is not None:
+        return f"{place}, when you chose: {choice_words(story, state, source)}"
+    return place
+
+
+def journal_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
+    """Members found, in the order found: label and description, then where they were found."""
+    rows = []
+    for var_name, member, source in state.found:
+        var = story.variables.get(var_name)
+        if var is None or member not in var.members:
+            continue
+        if member not in state.values[var.index]:  # type: ignore[operator]
+            continue  # lost again since
+        m = var.members[member]
+        rows.append((m.label, m.description or var.title))
+        rows.append(("", f"found in {found_where(story, state, source)}"))
+    return rows
+
+
+def path_rows(story: Story, state: GameState, limit: int = 8) -> list[tuple[str, str]]:
+    """The ending screen's summary: the choices that changed something, then every set, counted."""
+    rows: list[tuple[str, str]] = []
+    key_choices = []
+    for key in dict.fromkeys(state.history):
+        choice = story.choice(key)
+        if choice is not None and choice.effects:
+            key_choices.append(choice_words(story, state, key))
+    for index, words in enumerate(key_choices[:limit]):
+        rows.append(("Key choices" if index == 0 else "", words))
+    if len(key_choices) > limit:
+        rows.append(("", f"and {len(key_choices) - limit} more"))
+    rows.append(("Choices made", str(len(state.history))))
+    for var in story.variables.values():
+        if var.type != "set":
+            continue
+        value = state.values[var.index]
+        labels = [m.label for m in var.members.values() if m.name in value]  # type: ignore[operator]
+        total = len(var.members)
+        rows.append((var.title, f"{len(labels)} of {total}" + (f": {', '.join(labels)}" if labels else "")))
+    return rows
+
+
+def duration(seconds: float) -> str:
+    """Play time as a player reads it: 45s, 12m, 1h 05m."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    minutes = whole // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def local_time(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
+
+
+SAVES_COLUMNS = ("Slot", "Episode", "Scene", "Saved", "Played")
+
+
+def saves_rows(items: list[SaveFile | BadSave]) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Rows for the saves table, and one line for each file that could not be read."""
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for item in items:
+        if isinstance(item, BadSave):
+            notes.append(f"{item.path}: {item.problem}")
+            continue
+        meta = item.meta
+        episode = str(meta.episode) if meta.episode is not None else "-"
+        rows.append((item.slot, episode, meta.scene_title, local_time(meta.saved), duration(meta.play_seconds)))
+    return rows, notes
+
+
+def status_parts(story: Story, state: GameState) -> list[str]:
+    """The quiet status line under the choices: episode, then public numbers and sets as counts."""
+    parts = []
+    scene = story.scenes[state.scene]
+    if scene.episode is not None:
+        parts.append(f"Episode {scene.episode.number}")
+    for var in story.variables.values():
+        if not var.public:
+            continue
+        value = state.values[var.index]
+        if var.type == "int":
+            parts.append(f"{var.title} {value}/{var.maximum}")
+        elif var.type == "set":
+            parts.append(f"{var.title} {len(value)}/{len(var.members)}")  # type: ignore[arg-type]
+    return parts

@@ -1,0 +1,122 @@
+"""End to end in a real terminal (tmux): play, save, quit, start again, load, and read the screen.
+
+Skipped when tmux is not installed (.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import LIGHTHOUSE, REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), holding one window."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.socket = f"ifengine-test-{uuid.uuid4().hex[:8]}"
+        self.cwd = cwd
+        self.env = env
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, timeout=20
+        )
+        return result.stdout
+
+    def start(self, command: str) -> None:
+        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        self.tmux("kill-session", "-t", "play")
+        self.tmux(
+            "new-session", "-d", "-s", "play", "-x", "100", "-y", "40", "-c", str(self.cwd), f"env {exports} {command}"
+        )
+        self.tmux("set-option", "-t", "play", "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-t", "play", "-S", "-200")
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def type(self, line: str) -> None:
+        self.tmux("send-keys", "-t", "play", "-l", line)
+        self.tmux("send-keys", "-t", "play", "Enter")
+
+    def exited(self, timeout: float = 20) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.tmux("display-message", "-p", "-t", "play", "#{pane_dead}").strip() == "1":
+                return True
+            time.sleep(0.1)
+        return False
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    env = {"PYTHONPATH": str(REPO / "src"), "IFENGINE_SAVES": str(tmp_path / "saves"), "TERM": "xterm-256color"}
+    term = Terminal(tmp_path, env)
+    yield term
+    term.close()
+
+
+def test_save_quit_start_again_and_load_in_a_real_terminal(terminal: Terminal) -> None:
+    command = f"{sys.executable} -m ifengine play {LIGHTHOUSE}"
+    terminal.start(command)
+    terminal.wait_for("Search the boat")
+    terminal.type("1")
+    terminal.wait_for("you find an oil lamp")
+    terminal.type("wade")
+    terminal.wait_for("You are not afraid of the dark.")
+    terminal.type("save mine")
+    terminal.wait_for("Saved to 'mine'")
+    terminal.type("quit")
+    assert terminal.exited()
+
+    terminal.start(command)
+    terminal.wait_for("Search the boat")
+    terminal.type("load mine")
+    screen = terminal.wait_for("Loaded 'mine': On the shore, after 2 choices.")
+    after = screen[screen.index("Loaded 'mine'") :]
+    assert "You are not afraid of the dark." in after
+    assert "1. Climb the path to the lighthouse" in after
+    assert "Courage 3/5  ·  Things you carry 2/3" in after
+    terminal.type("1")
+    terminal.wait_for("The keeper's cottage sits at the foot of the tower.")
+
+
+def test_ctrl_c_asks_before_leaving_in_a_real_terminal(terminal: Terminal) -> None:
+    terminal.start(f"{sys.executable} -m ifengine play {LIGHTHOUSE}")
+    terminal.wait_for("Search the boat")
+    terminal.type("1")
+    terminal.wait_for("you find an oil lamp")
+    terminal.tmux("send-keys", "-t", "play", "C-c")
+    terminal.wait_for("Leave the game? Your place is saved. [y/N]")
+    terminal.type("n")
+    terminal.type("status")
+    terminal.wait_for("Things you carry  An oil lamp")
+    terminal.tmux("send-keys", "-t", "play", "C-d")
+    terminal.wait_for("Leave the game?")
+    terminal.type("y")
+    assert terminal.exited()
+    assert os.path.isfile(Path(terminal.env["IFENGINE_SAVES"]) / "lighthouse" / "autosave.json")
