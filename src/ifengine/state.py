@@ -125,7 +125,7 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
     ):
         raise StateError("found should be a list of [variable, member, source] entries")
     ending = data.get("ending")
-    if ending is not None and ending not in story.endings:
+    if ending is not None and (not isinstance(ending, str) or ending not in story.endings):
         raise StateError(f"ending '{ending}' is not in the story any more")
     state = GameState(
         scene=scene,
