@@ -105,9 +105,14 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
 
 
 def _variable_use(story: Story) -> list[Diagnostic]:
+    """Variables never used at all, or never changed; prose that shows one counts as a use."""
     read: set[str] = set()
     written: set[str] = set()
     for scene in story.scenes.values():
+        templates = [scene.text] + [t for c in scene.choices for t in (c.text, c.reply)]
+        for template in templates:
+            if template is not None:
+                read.update(atom[1] for atom in template.reads if atom[0] in ("var", "member"))
         conditions = [r.condition for r in scene.routes]
         effects = list(scene.effects)
         for choice in scene.choices:

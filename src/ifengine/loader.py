@@ -266,10 +266,11 @@ class _Loader:
             lo, hi = decl.get("min"), decl.get("max")
             if not (_kind_of(lo) == "int" and _kind_of(hi) == "int"):
                 self.ctx.error(loc.pos, f"{what} needs whole-number min and max", "e.g. {type: int, min: 0, max: 10}")
-                return None
+                # Still declare it, so each use is not reported again as an unknown variable.
+                return Variable(default=0, **common)
             if lo > hi:
                 self.ctx.error(decl.value_locs["min"].pos, f"{what}: min {lo} is greater than max {hi}")
-                return None
+                return Variable(default=lo, minimum=lo, maximum=lo, **common)
             if default is None:
                 default = lo
             if _kind_of(default) != "int":
@@ -547,7 +548,7 @@ class _Loader:
             self.ctx.error(
                 where,
                 f"two choices in scene '{scene_id}' have the id '{choice_id}' (first at line {ids[choice_id].line})",
-                "give one of them its own id:",
+                "give one of them its own id: key",
             )
         ids[choice_id] = loc
         if "locked" in item and "requires" not in item:

@@ -1,9 +1,7 @@
 """Story statistics for authors: size per episode, endings, and where each variable is read and written.
 
-Everything is read from the loaded model: compiled conditions and effects
-already know the state they read and write. Prose templates keep only their
-source, so their `{...}` tags are compiled again here (with the story's own
-expression compiler) to learn what they read.
+Everything is read from the loaded model: compiled conditions, effects and
+prose templates already know the state they read and write.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .diagnostics import Pos
-from .expr import Atom, Effect, Env, ExprError, compile_condition, compile_value
+from .expr import Atom, Effect
 from .model import Story
 from .text import Template
 
@@ -95,35 +93,11 @@ def words(source: str) -> int:
     return sum(1 for token in _TAG.sub(" ", source).split() if _WORD.search(token))
 
 
-def _tag_reads(inner: str, env: Env) -> frozenset[Atom]:
-    """What one `{...}` tag of a loaded template reads (it compiled once already, so it compiles again)."""
-    source = inner.strip()
-    for word in ("elif", "if"):
-        if source.startswith(word) and (len(source) == len(word) or source[len(word)] in " :\t\n"):
-            condition = source[len(word) :].lstrip(" :\t\n").strip()
-            if len(condition) >= 2 and condition[0] == condition[-1] and condition[0] in "'\"":
-                condition = condition[1:-1]
-            try:
-                return compile_condition(condition, env).reads
-            except ExprError:
-                return frozenset()
-    if source in ("else", "/if", "end", ""):
-        return frozenset()
-    try:
-        return compile_value(source, env).reads
-    except ExprError:
-        return frozenset()
-
-
-def template_reads(template: Template | None, env: Env) -> set[str]:
+def template_reads(template: Template | None) -> set[str]:
     """The variables a prose template shows or tests."""
-    if template is None or template.static:
+    if template is None:
         return set()
-    names: set[str] = set()
-    for match in _TAG.finditer(template.source):
-        if match.group(1) is not None:
-            names.update(atom[1] for atom in _tag_reads(match.group(1), env) if atom[0] in ("var", "member"))
-    return names
+    return _variables(template.reads)
 
 
 def _variables(reads: frozenset[Atom] | set[Atom]) -> set[str]:
@@ -136,7 +110,6 @@ def _effect_reads(effect: Effect) -> set[str]:
 
 
 def story_stats(story: Story) -> Stats:
-    env = Env(story.variables, frozenset(story.scenes))
     parts: dict[str, Part] = {}
     endings: dict[str, list[str]] = {e: [] for e in story.endings}
     uses = {name: VariableUse(name, var.type) for name, var in story.variables.items()}
@@ -160,7 +133,7 @@ def story_stats(story: Story) -> Stats:
             endings.setdefault(scene.ending, []).append(scene.id)
         if scene.text is not None:
             part.words += words(scene.text.source)
-            read(template_reads(scene.text, env), scene.id, "text", scene.pos)
+            read(template_reads(scene.text), scene.id, "text", scene.pos)
         for effect in scene.effects:
             read(_effect_reads(effect), scene.id, "do", scene.pos)
             uses[effect.target].writes.append(Use(scene.id, "do", scene.pos))
@@ -169,8 +142,8 @@ def story_stats(story: Story) -> Stats:
                 read(_variables(route.condition.reads), scene.id, "route", route.pos)
         for choice in scene.choices:
             part.words += words(choice.text.source) + (words(choice.reply.source) if choice.reply else 0)
-            read(template_reads(choice.text, env), choice.key, "choice text", choice.pos)
-            read(template_reads(choice.reply, env), choice.key, "reply", choice.pos)
+            read(template_reads(choice.text), choice.key, "choice text", choice.pos)
+            read(template_reads(choice.reply), choice.key, "reply", choice.pos)
             if choice.condition is not None:
                 read(_variables(choice.condition.reads), choice.key, "if", choice.pos)
             if choice.requirement is not None:

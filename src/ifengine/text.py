@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .expr import Condition, Env, ExprError, Type, compile_condition, compile_value
+from .expr import Atom, Condition, Env, ExprError, Type, compile_condition, compile_value
 
 MAX_NESTING = 16
 
@@ -26,11 +26,12 @@ Render = Callable[[tuple, Mapping[str, int]], str]
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """Compiled prose. `reads` lists the state it depends on (for display only)."""
+    """Compiled prose. `reads` lists the state its tags depend on (display only, never control flow)."""
 
     source: str
     render: Render
     static: bool
+    reads: frozenset[Atom] = frozenset()
 
 
 _TAG = re.compile(r"\{\{|\}\}|\{|\}")
@@ -72,14 +73,15 @@ def compile_template(source: str, env: Env) -> Template:
 
 
 def _compile_template(source: str, env: Env) -> Template:
-    parts, _pos, closer = _parse(source, 0, env, 0)
+    reads: set[Atom] = set()
+    parts, _pos, closer = _parse(source, 0, env, 0, reads)
     if closer is not None:
         raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])
     static = all(isinstance(p, str) for p in parts)
     if static:
         text = "".join(parts)
         return Template(source, lambda v, s: text, True)
-    return Template(source, _join(parts), False)
+    return Template(source, _join(parts), False, frozenset(reads))
 
 
 Part = Any  # str | Callable[[tuple, Mapping], str]
@@ -92,7 +94,9 @@ def _join(parts: list[Part]) -> Render:
     return lambda v, s: "".join(f(v, s) for f in fns)
 
 
-def _parse(src: str, pos: int, env: Env, depth: int) -> tuple[list[Part], int, tuple[str, int, str] | None]:
+def _parse(
+    src: str, pos: int, env: Env, depth: int, reads: set[Atom]
+) -> tuple[list[Part], int, tuple[str, int, str] | None]:
     """Parse until the end or a closing tag; returns (parts, position, closing tag)."""
     parts: list[Part] = []
     while True:
@@ -127,11 +131,11 @@ def _parse(src: str, pos: int, env: Env, depth: int) -> tuple[list[Part], int, t
             if depth >= MAX_NESTING:
                 raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", m.start())
             fn, pos = _parse_if(
-                src, pos, env, depth, rest, inner_offset + inner.find(rest) if rest else inner_offset, m.start()
+                src, pos, env, depth, rest, inner_offset + inner.find(rest) if rest else inner_offset, m.start(), reads
             )
             parts.append(fn)
             continue
-        parts.append(_interpolation(inner, inner_offset, env))
+        parts.append(_interpolation(inner, inner_offset, env, reads))
 
 
 def _split_tag(inner: str) -> tuple[str, str]:
@@ -147,22 +151,24 @@ def _split_tag(inner: str) -> tuple[str, str]:
     return "", stripped
 
 
-def _condition(source: str, offset: int, env: Env, tag_at: int, word: str) -> Condition:
+def _condition(source: str, offset: int, env: Env, tag_at: int, word: str, reads: set[Atom]) -> Condition:
     if not source:
         raise ExprError(f"{{{word}}} needs a condition", tag_at, f"write {{{word} trust >= 2}}")
     try:
-        return compile_condition(source, env)
+        condition = compile_condition(source, env)
     except ExprError as exc:
         raise ExprError(exc.message, offset + exc.offset, exc.hint) from None
+    reads.update(condition.reads)
+    return condition
 
 
 def _parse_if(
-    src: str, pos: int, env: Env, depth: int, cond_src: str, cond_offset: int, tag_at: int
+    src: str, pos: int, env: Env, depth: int, cond_src: str, cond_offset: int, tag_at: int, reads: set[Atom]
 ) -> tuple[Part, int]:
     branches: list[tuple[Condition | None, Render]] = []
-    condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if")
+    condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if", reads)
     while True:
-        parts, pos, closer = _parse(src, pos, env, depth + 1)
+        parts, pos, closer = _parse(src, pos, env, depth + 1, reads)
         branches.append((condition, _join(parts) if parts else (lambda v, s: "")))
         if closer is None:
             raise ExprError("{if} is not closed", tag_at, "add {/if}")
@@ -175,7 +181,7 @@ def _parse_if(
             condition = None
         else:
             inner_start = src.find(rest, at) if rest else at
-            condition = _condition(rest, inner_start, env, at, "elif")
+            condition = _condition(rest, inner_start, env, at, "elif", reads)
     frozen = tuple(branches)
 
     def render_if(v: tuple, s: Mapping[str, int]) -> str:
@@ -187,7 +193,7 @@ def _parse_if(
     return render_if, pos
 
 
-def _interpolation(inner: str, offset: int, env: Env) -> Part:
+def _interpolation(inner: str, offset: int, env: Env, reads: set[Atom]) -> Part:
     source = inner.strip()
     lead = len(inner) - len(inner.lstrip())
     if not source:
@@ -196,6 +202,7 @@ def _interpolation(inner: str, offset: int, env: Env) -> Part:
         value = compile_value(source, env)
     except ExprError as exc:
         raise ExprError(exc.message, offset + lead + exc.offset, exc.hint) from None
+    reads.update(value.reads)
     fmt = _formatter(value.type, env)
     get = value.get
     return lambda v, s: _escape(fmt(get(v, s)))
