@@ -38,10 +38,10 @@ def _scene_links(story: Story) -> list[Diagnostic]:
     return found
 
 
-def _unreached(story: Story) -> list[Diagnostic]:
-    """Scenes no path of links leads to, ignoring conditions (the explorer applies them)."""
+def linked_from_start(story: Story) -> set[str]:
+    """Scenes some path of links leads to from the start, ignoring every condition."""
     if story.start not in story.scenes:
-        return []
+        return set()
     reached = {story.start}
     todo = [story.start]
     while todo:
@@ -49,6 +49,14 @@ def _unreached(story: Story) -> list[Diagnostic]:
             if target in story.scenes and target not in reached:
                 reached.add(target)
                 todo.append(target)
+    return reached
+
+
+def _unreached(story: Story) -> list[Diagnostic]:
+    """Scenes no path of links leads to, ignoring conditions (the explorer applies them)."""
+    if story.start not in story.scenes:
+        return []
+    reached = linked_from_start(story)
     return [
         warning(
             scene.pos,

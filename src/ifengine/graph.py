@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from .check import linked_from_start
 from .explore import explore
 from .model import Scene, Story
 
@@ -127,20 +128,6 @@ def story_map(
         edges=tuple(e for e in edges if e.target in story.scenes),
         notes=notes,
     )
-
-
-def linked_from_start(story: Story) -> set[str]:
-    """Scenes some path of links leads to from the start, ignoring every condition."""
-    if story.start not in story.scenes:
-        return set()
-    reached = {story.start}
-    todo = [story.start]
-    while todo:
-        for target in story.scenes[todo.pop()].targets:
-            if target in story.scenes and target not in reached:
-                reached.add(target)
-                todo.append(target)
-    return reached
 
 
 def explored_map(story: Story, max_states: int | None) -> StoryMap:
