@@ -87,3 +87,27 @@ def test_a_counter_nobody_reads_does_not_multiply_states(make_story: StoryFactor
     )
     report = explore(load_story(str(make_story(manifest, scenes=scenes))))
     assert report.complete and report.states == 1
+
+
+def test_where_a_number_is_only_compared_its_outcome_is_the_key(make_story: StoryFactory) -> None:
+    # n is 0, 1 or 2 on arriving at c, but from c on it is only asked whether n > 0.
+    scenes = (
+        SCENES.replace("if: coin in bag", "if: n > 0")
+        .replace("goto: b\n", "goto: c\n")
+        .replace(
+            "      - text: Leave\n", "      - text: Twice\n        do: [n += 2]\n        goto: c\n      - text: Leave\n"
+        )
+    )
+    scenes += "  c:\n    choices:\n      - text: Go on\n        goto: b\n"
+    story = load_story(str(make_story(scenes=scenes)))
+    assert liveness(story).at_choice["c"] == {("cmp", "n", ">", 0)}
+    report = explore(story)
+    assert report.ok and report.states == 3  # a, and c with n > 0 or not
+    assert report.shares == pytest.approx({"win": 2 / 3, "lose": 1 / 3})
+
+
+def test_the_longest_playthrough_counts_every_path_not_only_the_first_found(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace("      - text: Leave\n", "      - text: Linger\n        goto: c\n      - text: Leave\n")
+    scenes += "  c:\n    choices:\n      - text: Go on\n        goto: d\n  d:\n    choices:\n      - text: Go on\n        goto: b\n"
+    report = explore(load_story(str(make_story(scenes=scenes))))
+    assert (report.shortest, report.longest) == (1, 3)

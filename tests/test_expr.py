@@ -162,8 +162,14 @@ def test_values_interpolate_any_type() -> None:
 
 def test_reads_name_the_state_an_expression_depends_on() -> None:
     c = compile_condition("trust > 1 and postcard in clues and seen(home)", ENV)
-    assert c.reads == {("var", "trust"), ("member", "clues", "postcard"), ("seen", "home")}
+    assert c.reads == {("cmp", "trust", ">", 1), ("member", "clues", "postcard"), ("seen", "home")}
 
 
 def test_pos_offset_moves_along_the_line() -> None:
     assert str(Pos("a.yaml", 3, 5).offset(4)) == "a.yaml:3:9"
+
+
+def test_a_number_compared_with_a_constant_reads_only_the_comparison() -> None:
+    assert compile_condition("2 <= trust", ENV).reads == {("cmp", "trust", ">=", 2)}
+    assert compile_condition("trust == 3", ENV).reads == {("cmp", "trust", "==", 3)}
+    assert compile_condition("trust + 1 > 3", ENV).reads == {("var", "trust")}

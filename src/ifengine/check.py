@@ -120,7 +120,7 @@ def _variable_use(story: Story) -> list[Diagnostic]:
         templates = [scene.text] + [t for c in scene.choices for t in (c.text, c.reply)]
         for template in templates:
             if template is not None:
-                read.update(atom[1] for atom in template.reads if atom[0] in ("var", "member"))
+                read.update(atom[1] for atom in template.reads if atom[0] in ("var", "member", "cmp"))
         conditions = [r.condition for r in scene.routes]
         effects = list(scene.effects)
         for choice in scene.choices:
@@ -128,10 +128,10 @@ def _variable_use(story: Story) -> list[Diagnostic]:
             effects += choice.effects
         for condition in conditions:
             if condition is not None:
-                read.update(atom[1] for atom in condition.reads if atom[0] in ("var", "member"))
+                read.update(atom[1] for atom in condition.reads if atom[0] in ("var", "member", "cmp"))
         for effect in effects:
             written.add(effect.target)
-            read.update(atom[1] for atom in effect.reads if atom[0] in ("var", "member"))
+            read.update(atom[1] for atom in effect.reads if atom[0] in ("var", "member", "cmp"))
     found = []
     for var in story.variables.values():
         if var.name not in read and var.name not in written:

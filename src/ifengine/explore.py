@@ -10,6 +10,7 @@ That keeps the search exact while making it small.
 from __future__ import annotations
 
 import gc
+import operator
 import random
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
@@ -41,10 +42,12 @@ def _transfer(effects: Iterable[Effect], live_after: set[Atom]) -> set[Atom]:
             if whole in live_after or any(a[0] == "member" and a[1] == effect.target for a in live):
                 live.update(effect.reads)
             continue
-        if whole in live:
-            self_reading = whole in effect.reads
-            if not self_reading:
-                live.discard(whole)
+        # The variable's value, or a comparison of it, is read later: the new value
+        # replaces the old, so what matters before is whatever the effect reads
+        # (which includes the variable itself for `+=` and `-=`).
+        related = {a for a in live if a[0] in ("var", "cmp") and a[1] == effect.target}
+        if related:
+            live.difference_update(related)
             live.update(effect.reads)
     return live
 
@@ -111,6 +114,16 @@ def liveness(story: Story) -> Liveness:
 KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
 
 
+_COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
 def _projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
     """A function giving the part of a state that the atoms name: the dedup key.
 
@@ -131,6 +144,13 @@ def _projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
             partial.append((variables[name].index, frozenset(live_members)))
     partial.sort()
     whole = sorted(wholes)
+    # Where only comparisons of a number with constants are read, their outcomes are the key.
+    comparisons = sorted(
+        (variables[a[1]].index, a[2], a[3])
+        for a in atoms
+        if a[0] == "cmp" and a[1] in variables and variables[a[1]].index not in wholes
+    )
+    tests = tuple((_COMPARE[op], i, c) for i, op, c in comparisons)
     seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
     counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
     zeros = (0,) * len(counts)
@@ -157,6 +177,7 @@ def _projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
             (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
             tuple(map(visits.get, counts, zeros)) if counts else None,
             taken & once_keys if once_keys else None,
+            tuple([test(values[i], c) for test, i, c in tests]) if tests else None,
         )
 
     return key
@@ -351,6 +372,10 @@ def _shares(
     ready = [n for n, d in enumerate(indegree) if d == 0]
     prob = [0.0] * len(edges)
     prob[0] = 1.0
+    # The longest way to each node: merged states keep every edge, so this is
+    # the longest real playthrough, which breadth-first depths cannot give.
+    longest = [0] * len(edges)
+    longest_game = 0
     totals = [0.0] * len(ending_ids)
     stuck_total = 0.0
     done = 0
@@ -364,17 +389,23 @@ def _shares(
                 stuck_total += p
             continue
         share = p / len(children)
+        further = longest[node] + 1
         for child in children:
             if child < 0:
                 totals[-child - 1] += share
+                if further > longest_game:
+                    longest_game = further
                 continue
             prob[child] += share
+            if further > longest[child]:
+                longest[child] = further
             indegree[child] -= 1
             if indegree[child] == 0:
                 ready.append(child)
     if done != len(edges):
         _sample_shares(story, report, seed)
         return
+    report.longest = longest_game
     report.shares = {e: totals[i] for i, e in enumerate(ending_ids)}
     report.stuck_share = stuck_total
     report.share_method = "exact (the state graph has no cycles)"

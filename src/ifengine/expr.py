@@ -118,6 +118,7 @@ _BINARY_POWER = {
     "%": 6,
 }
 _COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
+_MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}  # c OP x is x MIRROR c
 FUNCTIONS = {"seen": 1, "visits": 1, "count": 1}
 
 
@@ -412,6 +413,7 @@ class _Compiler:
             return _Compiled(lambda v, s: lf(v, s) or rf(v, s), BOOL, reads)
         if op in ("==", "!="):
             self.check_equality(left, right, left_node, right_node)
+            reads = self.comparison_reads(op, left_node, left, right_node, right, reads)
             if op == "==":
                 return _Compiled(lambda v, s: lf(v, s) == rf(v, s), BOOL, reads)
             return _Compiled(lambda v, s: lf(v, s) != rf(v, s), BOOL, reads)
@@ -443,6 +445,7 @@ class _Compiler:
             ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b,
         }
+        reads = self.comparison_reads(op, left_node, left, right_node, right, reads)
         # Specialise the common "variable OP constant" shape: it is most conditions.
         if right.is_const and left_node.kind == "name":
             index = self.env.variables[left_node.value].index
@@ -455,6 +458,23 @@ class _Compiler:
             }[op]
             return _Compiled(fast, BOOL, reads)
         return self.arith(compare[op], lf, rf, BOOL, reads)
+
+    @staticmethod
+    def comparison_reads(
+        op: str, left_node: Node, left: _Compiled, right_node: Node, right: _Compiled, reads: set[Atom]
+    ) -> set[Atom]:
+        """A whole number compared with a constant reads only that comparison's outcome.
+
+        The atom ("cmp", name, op, constant) lets the explorer keep, where the
+        variable is no longer changed, the outcome instead of the value.
+        """
+        if left.type != INT or right.type != INT:
+            return reads
+        if left_node.kind == "name" and right.is_const:
+            return {("cmp", left_node.value, op, right.const)}
+        if right_node.kind == "name" and left.is_const:
+            return {("cmp", right_node.value, _MIRROR[op], left.const)}
+        return reads
 
     @staticmethod
     def arith(f: Callable[[Any, Any], Any], lf: Fn, rf: Fn, type_: Type, reads: set[Atom]) -> _Compiled:

@@ -101,7 +101,7 @@ def template_reads(template: Template | None) -> set[str]:
 
 
 def _variables(reads: frozenset[Atom] | set[Atom]) -> set[str]:
-    return {atom[1] for atom in reads if atom[0] in ("var", "member")}
+    return {atom[1] for atom in reads if atom[0] in ("var", "member", "cmp")}
 
 
 def _effect_reads(effect: Effect) -> set[str]:
