@@ -1,0 +1,131 @@
+"""The explorer agrees with brute force on random small stories.
+
+The explorer merges states that the rest of the story cannot tell apart
+(liveness, and comparison outcomes for numbers). A mistake there would silently
+hide endings or skew shares, so here every playthrough of a few hundred random
+stories is enumerated without any merging, and the two must agree exactly:
+reachable scenes and endings, choices ever open, dead ends, shortest and
+longest playthroughs, and each ending's share under random play.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from ifengine import explore, load_story
+from ifengine.model import Story
+from ifengine.runtime import advance, open_choices, start
+from ifengine.state import GameState
+
+CONDITIONS = [
+    "x >= 1",
+    "x < 2",
+    "x == 2",
+    "x != 0",
+    "2 <= x",
+    "x + 1 > 2",
+    "f",
+    "not f",
+    "a in s",
+    "b not in s",
+    "count(s) >= 1",
+    "f and x > 0",
+    "a in s or x == 3",
+]
+EFFECTS = ["x += 1", "x -= 1", "x = 2", "x = x * 2", "f = true", "f = not f", "s += a", "s += b", "s -= a"]
+
+MANIFEST = """\
+id: random
+title: Random
+start: s0
+state:
+  x: {type: int, min: 0, max: 3}
+  f: {type: flag}
+  s: {type: set, of: {a: A, b: B}}
+endings:
+  e0: {title: Zero, theme: t}
+  e1: {title: One, theme: t}
+"""
+
+
+def random_story(rng: random.Random) -> str:
+    """Scenes s0..sN-1 lead only forwards (plus once-only loops), so every game ends."""
+    n = rng.randint(3, 7)
+    lines = ["scenes:"]
+
+    def target(i: int) -> str:
+        later = [f"s{j}" for j in range(i + 1, n)] + ["end0", "end1"]
+        return rng.choice(later)
+
+    for i in range(n):
+        lines.append(f"  s{i}:")
+        if rng.random() < 0.4:
+            lines.append(f"    do: [{rng.choice(EFFECTS)}]")
+        if i > 0 and rng.random() < 0.25:
+            lines += ["    route:", f"      - if: {rng.choice(CONDITIONS)}", f"        goto: {target(i)}"]
+            lines.append(f"      - goto: {target(i)}")
+            continue
+        lines.append("    choices:")
+        for k in range(rng.randint(1, 3)):
+            lines += [f"      - text: Choice {k}", f"        goto: {target(i)}"]
+            if rng.random() < 0.35:
+                lines.append(f"        if: {rng.choice(CONDITIONS)}")
+            if rng.random() < 0.25:
+                lines.append(f"        requires: {rng.choice(CONDITIONS)}")
+            if rng.random() < 0.5:
+                lines.append(f"        do: [{', '.join(rng.sample(EFFECTS, rng.randint(1, 2)))}]")
+        if rng.random() < 0.3:  # a once-only look around that comes back to the same scene
+            lines += ["      - text: Look around", "        once: true", f"        do: [{rng.choice(EFFECTS)}]"]
+            lines.append(f"        goto: s{i}")
+        if rng.random() < 0.2:
+            lines += ["      - text: Give up", "        fallback: true", f"        goto: {target(i)}"]
+    lines += ["  end0:", "    text: Zero.", "    ending: e0", "  end1:", "    text: One.", "    ending: e1"]
+    return "\n".join(lines) + "\n"
+
+
+class Brute:
+    """Every playthrough, one by one, with the probability random play gives it."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.shares = {e: 0.0 for e in story.endings}
+        self.stuck = 0.0
+        self.scenes: set[str] = set()
+        self.taken: set[str] = set()
+        self.lengths: list[int] = []
+
+    def walk(self, state: GameState, p: float, depth: int) -> None:
+        self.scenes.update(state.visits)
+        if state.ending is not None:
+            self.shares[state.ending] += p
+            self.lengths.append(depth)
+            return
+        choices = open_choices(self.story, state)
+        if not choices:
+            self.stuck += p
+            return
+        for choice in choices:
+            self.taken.add(choice.key)
+            self.walk(advance(self.story, state, choice), p / len(choices), depth + 1)
+
+
+@pytest.mark.parametrize("seed", range(250))
+def test_explorer_matches_brute_force(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(random_story(rng))
+    story = load_story(str(tmp_path))
+    brute = Brute(story)
+    brute.walk(start(story).state, 1.0, 0)
+    report = explore(story)
+    assert report.complete and report.share_method.startswith("exact")
+    assert report.reached_scenes == brute.scenes
+    assert report.taken_choices == brute.taken
+    assert set(report.ending_paths) == {e for e, share in brute.shares.items() if share > 0}
+    assert report.shares == pytest.approx(brute.shares, abs=1e-12)
+    assert report.stuck_share == pytest.approx(brute.stuck, abs=1e-12)
+    if brute.lengths:
+        assert (report.shortest, report.longest) == (min(brute.lengths), max(brute.lengths))
