@@ -77,7 +77,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
         warnings = len(diagnostics) - errors
         if story is not None and not diagnostics:
-            print(f"{story.title}: {len(story.scenes)} scenes, {len(story.endings)} endings; no problems found.")
+            scenes, endings = len(story.scenes), len(story.endings)
+            print(
+                f"{story.title}: {scenes} scene{'s' * (scenes != 1)}, "
+                f"{endings} ending{'s' * (endings != 1)}; no problems found."
+            )
         else:
             print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
     return EXIT_ERROR if has_errors(diagnostics) else EXIT_OK
