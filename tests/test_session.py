@@ -366,3 +366,25 @@ def test_a_reloaded_story_that_no_longer_fits_says_why_and_starts_again(make_sto
         "The story changed and this game no longer fits it: scene 'a2' is not in the story any more; starting again."
     ]
     assert session.turn.state.scene == "a"
+
+
+def test_a_reloaded_story_whose_scene_remains_starts_that_scene_again(make_story: StoryFactory) -> None:
+    from conftest import MANIFEST, SCENES
+
+    counting = SCENES.replace(
+        "    choices:\n",
+        "    choices:\n      - text: Count\n        once: true\n        do: [n += 2]\n        goto: a\n",
+        1,
+    )
+    root = make_story(scenes=counting)
+    session = session_for(load_story(str(root)))
+    session.handle("1")
+    assert session.turn.state.value(session.story, "n") == 2
+    (root / "story.yaml").write_text(MANIFEST.replace("max: 3}", "max: 1}"))
+    out = session.replace_story(load_story(str(root)))
+    assert errors(out) == [
+        "The story changed and this game no longer fits it: variable 'n' is 2, outside 0..1; "
+        "starting this scene again, fresh."
+    ]
+    assert session.turn.state.scene == "a" and session.turn.state.history == ()
+    assert session.turn.state.value(session.story, "n") == 0

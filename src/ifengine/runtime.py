@@ -192,8 +192,15 @@ def _apply(
 
 def start(story: Story) -> Turn:
     """A new game at the story's start."""
+    return start_at(story, story.start)
+
+
+def start_at(story: Story, scene_id: str) -> Turn:
+    """A new game, every variable at its default, entering `scene_id` (live reload starts a scene again)."""
+    if scene_id not in story.scenes:
+        raise GameError(f"there is no scene '{scene_id}'")
     shown: list[Passage] = []
-    state = GameState(*_flow(story, story.start, story.defaults, {}, frozenset(), (), (), shown))
+    state = GameState(*_flow(story, scene_id, story.defaults, {}, frozenset(), (), (), shown))
     return _turn(story, state, shown)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..model import Episode, Story
 from ..recording import Recording
-from ..runtime import GameError, Turn, choose, describe, start
+from ..runtime import GameError, Turn, choose, describe, start, start_at
 from ..saves import AUTOSAVE, PREVIOUS, Loaded, SaveError, SaveStore
 from ..state import GameState, StateError, from_data, to_data
 from .outputs import EndScreen, Info, Note, Output, Show, Table
@@ -303,12 +303,17 @@ class Session:
         try:
             state, notes = from_data(story, to_data(old_story, self.turn.state))
         except StateError as exc:
+            scene = self.turn.state.scene
             self.past = []
-            self.turn = start(story)
+            if scene in story.scenes:
+                self.turn = start_at(story, scene)
+                message = f"The story changed and this game no longer fits it: {exc}; starting this scene again, fresh."
+            else:
+                self.turn = start(story)
+                message = f"The story changed and this game no longer fits it: {exc}; starting again."
             self.finished = self.turn.ending is not None
             self.game, self.created, self._play_base, self._resumed = new_game_id(), self.clock(), 0.0, self.clock()
             self.choices_since_save = 0
-            message = f"The story changed and this game no longer fits it: {exc}; starting again."
             return [Note(message, True), *self.opening(), *self._after_change()]
         try:
             self.past = [from_data(story, to_data(old_story, old))[0] for old in self.past]
