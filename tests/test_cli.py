@@ -155,3 +155,10 @@ def test_python_m_ifengine_plays_the_bundled_story_from_another_directory(tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "No One Saw Us Leave"
+
+
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as info:
+        cli("chek", "story")
+    assert info.value.code == 2
+    assert "'chek' is neither a command nor a story folder (did you mean 'check'?)" in capsys.readouterr().err

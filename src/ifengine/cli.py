@@ -233,7 +233,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
-    if not words or (words[0] not in COMMANDS and words[0] not in ("-h", "--help")):
+    first = words[0] if words else ""
+    if first and first not in COMMANDS and not first.startswith("-") and not os.path.exists(first):
+        # Neither a command nor a story folder: most likely a mistyped command.
+        from .diagnostics import suggest
+
+        hint = suggest(first, COMMANDS) or "commands: " + ", ".join(COMMANDS)
+        parser.error(f"'{first}' is neither a command nor a story folder ({hint})")
+    if not words or (first not in COMMANDS and first not in ("-h", "--help")):
         words = ["play", *words]
     args = parser.parse_args(words)
     handlers = {
