@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -166,7 +167,13 @@ def test_the_autosave_resumes_after_the_process_is_killed(tmp_path: Path) -> Non
         player.stdin.write(line + "\n")
     player.stdin.flush()
     seen = ""
+    deadline = time.monotonic() + 30
     while "Read the letter" not in seen:  # the third choice has been taken and its turn drawn
+        # Wait with a deadline: a plain readline would block forever if the text never came.
+        ready, _, _ = select.select([player.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            player.kill()
+            raise AssertionError(f"the third choice's turn never appeared; the player wrote:\n{seen}")
         chunk = player.stdout.readline()
         assert chunk, "the player stopped before the third choice"
         seen += chunk
