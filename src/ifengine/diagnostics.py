@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -14,9 +15,12 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Pos:
-    """A place in a source file; line and column count from 1."""
+class Pos(NamedTuple):
+    """A place in a source file; line and column count from 1.
+
+    A named tuple rather than a dataclass: every scene and choice holds one,
+    and tuples are the cheapest immutable, ordered values Python makes.
+    """
 
     path: str
     line: int = 0
