@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -25,8 +26,11 @@ from ifengine.state import StateError, from_data
 from ifengine.text import compile_template
 from ifengine.yamlsource import SourceError, decode, load_text
 
-FEW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-SOME = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# A generous per-example deadline: an input that made parsing or loading take
+# seconds (unbounded work) fails the test instead of passing slowly.
+BOUNDED = timedelta(seconds=3)
+FEW = settings(max_examples=150, deadline=BOUNDED, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SOME = settings(max_examples=60, deadline=BOUNDED, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 VARS = {
     "trust": Variable("trust", "int", 0, 2, minimum=0, maximum=5),
