@@ -161,20 +161,19 @@ def test_watch_restarts_when_the_game_no_longer_fits(make_story: StoryFactory) -
 def test_the_autosave_resumes_after_the_process_is_killed(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "IFENGINE_SAVES": str(tmp_path)}
     command = [sys.executable, "-m", "ifengine", "play", str(LIGHTHOUSE)]
-    player = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    player = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     assert player.stdin is not None and player.stdout is not None
-    for line in ("1", "1", "1"):
-        player.stdin.write(line + "\n")
+    player.stdin.write(b"1\n1\n1\n")
     player.stdin.flush()
-    seen = ""
+    seen = b""
     deadline = time.monotonic() + 30
-    while "Read the letter" not in seen:  # the third choice has been taken and its turn drawn
-        # Wait with a deadline: a plain readline would block forever if the text never came.
+    while b"Read the letter" not in seen:  # the third choice has been taken and its turn drawn
+        # Unbuffered reads with a deadline: a plain readline would block forever if the text never came.
         ready, _, _ = select.select([player.stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             player.kill()
-            raise AssertionError(f"the third choice's turn never appeared; the player wrote:\n{seen}")
-        chunk = player.stdout.readline()
+            raise AssertionError(f"the third choice's turn never appeared; the player wrote:\n{seen.decode()}")
+        chunk = os.read(player.stdout.fileno(), 65536)
         assert chunk, "the player stopped before the third choice"
         seen += chunk
     player.send_signal(signal.SIGKILL)
