@@ -109,7 +109,7 @@ def test_ctrl_c_asks_before_leaving_in_a_real_terminal(terminal: Terminal) -> No
     terminal.start(f"{sys.executable} -m ifengine play {LIGHTHOUSE}")
     terminal.wait_for("Search the boat")
     terminal.type("1")
-    terminal.wait_for("you find an oil lamp")
+    terminal.wait_for("Things you carry 1/3")  # the turn is drawn and the prompt is back
     terminal.tmux("send-keys", "-t", "play", "C-c")
     terminal.wait_for("Leave the game? Your place is saved. [y/N]")
     terminal.type("n")

@@ -243,7 +243,13 @@ async def _play(session: Session, renderer: Renderer, prompt: PromptSession[str]
             continue
         if line is None:  # the story was reloaded while waiting
             continue
-        renderer.draw(session.handle(line))
+        outputs = session.handle(line)
+        try:
+            renderer.draw(outputs)
+        except KeyboardInterrupt:  # Ctrl-C while a long turn is drawn asks too, as at the prompt
+            if await _leave(prompt, session):
+                return 0
+            continue
         if session.finished and not session.quit:
             renderer.draw([Note("Type restart to play again, load to go back to a save, or quit.")])
     return 0
