@@ -31,7 +31,7 @@ from synthetic import write_story  # noqa: E402
 
 from ifengine import advance, explore, load_story, open_choices, start  # noqa: E402
 from ifengine.check import check_story  # noqa: E402
-from ifengine.explore import random_playthrough  # noqa: E402
+from ifengine.explorer import random_playthrough  # noqa: E402
 from ifengine.loader import read_story  # noqa: E402
 from ifengine.runtime import choose, options  # noqa: E402
 

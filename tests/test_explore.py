@@ -6,7 +6,7 @@ import pytest
 
 from conftest import LIGHTHOUSE, MANIFEST, SCENES, StoryFactory
 from ifengine import explore, load_story, replay
-from ifengine.explore import liveness
+from ifengine.explorer import liveness
 
 
 def test_lighthouse_is_fully_reachable() -> None:

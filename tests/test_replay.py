@@ -251,7 +251,7 @@ def test_a_playthrough_recorded_by_play_replays(cli: Cli, tmp_path: Path) -> Non
 def test_a_playthrough_of_the_bundled_story_replays(cli: Cli, tmp_path: Path) -> None:
     import random
 
-    from ifengine.explore import random_playthrough
+    from ifengine.explorer import random_playthrough
 
     story = load_story(str(BUNDLED))
     final = random_playthrough(story, random.Random(5))

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO
 from ifengine import explore, load_story, replay
 from ifengine.check import check_story
-from ifengine.explore import Report
+from ifengine.explorer import Report
 from ifengine.loader import read_story
 from ifengine.model import Story
 from ifengine.recording import Recording, read, write

@@ -7,14 +7,28 @@ The public API: load a story, start a game, see and take choices.
     turn = choose(story, turn.state, turn.open_options[0].choice.key)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .diagnostics import Diagnostic, StoryError
-from .explore import explore
 from .loader import load_story, read_story
 from .model import Story
 from .runtime import GameError, Turn, advance, choose, describe, open_choices, options, replay, start
 from .state import GameState
 
+if TYPE_CHECKING:
+    from .explorer import explore
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """`explore` is loaded on first use: playing a story never needs the explorer."""
+    if name == "explore":
+        from .explorer import explore
+
+        return explore
+    raise AttributeError(f"module 'ifengine' has no attribute {name!r}")
+
 
 __all__ = [
     "Diagnostic",

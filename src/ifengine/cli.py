@@ -88,7 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from .explore import explore
+    from .explorer import explore
     from .report import format_report
 
     story = load_story(args.story)

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from .check import linked_from_start
-from .explore import explore
+from .explorer import explore
 from .model import Scene, Story
 
 LABEL_WORDS = 34  # characters of choice text kept on an edge

@@ -13,10 +13,9 @@ them works as a regression suite for a story.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 
+from .atomic import write_atomically
 from .diagnostics import Pos, error
 from .yamlsource import Map, Seq, SourceError, load_file
 
@@ -44,19 +43,8 @@ def dump(recording: Recording) -> str:
 
 
 def write(path: str, recording: Recording) -> None:
-    """Write atomically: a temporary file in the same folder, then rename over."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".recording-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dump(recording))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write atomically: the previous recording survives any failure."""
+    write_atomically(path, dump(recording), prefix=".recording-")
 
 
 def read(path: str) -> Recording:

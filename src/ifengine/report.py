@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .explore import Report
+from .explorer import Report
 from .model import Story
 
 

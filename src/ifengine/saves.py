@@ -10,16 +10,15 @@ file is reported in one line naming it and the problem, and stays as it was.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .atomic import write_atomically
 from .model import Story
 from .state import GameState, StateError, from_data, to_data
 
@@ -248,32 +247,6 @@ def encode(story: Story, state: GameState, game: str, created: float, saved: flo
         "state": to_data(story, state),
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Replace `path` whole or not at all: temporary file in the same folder, fsync, rename."""
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable; not every system lets a folder be opened
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def _io_problem(exc: OSError) -> str:

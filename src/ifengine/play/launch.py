@@ -81,9 +81,16 @@ def play(
         columns = shutil.get_terminal_size((80, 24)).columns
         width = options.width if options.width > 0 else max(20, min(72, columns - 1))
         return plain_play.run_terminal(session, stdout, width=width, opening=opening, watcher=watcher)
+    # The first scene goes on screen before the prompt's library is imported:
+    # the player is reading while it loads.
+    from .page import Console, Renderer
+
+    renderer = Renderer(Console(highlight=False), story, options.width)
+    renderer.title()
+    renderer.draw(opening if opening is not None else session.opening())
     from . import fancy
 
-    return fancy.run(session, width=options.width, opening=opening, watcher=watcher)
+    return fancy.run(session, watcher=watcher, renderer=renderer)
 
 
 def _resume(session: Session, store: SaveStore) -> list[Output]:

@@ -8,8 +8,8 @@ with a fixed clock and a temporary folder.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,7 +40,7 @@ Recorder = Callable[[Recording], None]
 
 
 def new_game_id() -> str:
-    return uuid.uuid4().hex[:12]
+    return os.urandom(6).hex()
 
 
 @dataclass

@@ -1,0 +1,184 @@
+"""The page in a real terminal, drawn with rich: a calm column of prose.
+
+The page is a column of prose about 72 characters wide (narrower when the
+terminal is), with episode title cards, numbered choices and a quiet status
+line. It is separate from the prompt (fancy.py) so that the first scene can be
+on screen before prompt_toolkit has even been imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from ..model import Story
+from ..text import spans
+from .outputs import EndScreen, Info, Note, Output, Show, Table
+from .plain import UNSEEN
+from .terminal import safe
+
+_STYLES = {"": "", "i": "italic", "b": "bold", "bi": "bold italic"}
+READING_WIDTH = 72
+
+
+def prose(paragraph: str, style: str = "") -> Text:
+    text = Text(style=style)
+    for chunk, emphasis in spans(paragraph):
+        text.append(safe(chunk), style=_STYLES[emphasis])
+    return text
+
+
+def pack(parts: Iterable[str], separator: str, width: int) -> str:
+    """Join parts into lines no wider than `width`, breaking only between parts."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+class Renderer:
+    """Draws session output on a rich console at a comfortable reading width."""
+
+    def __init__(self, console: Console, story: Story, width: int = 0) -> None:
+        self.console = console
+        self.story = story
+        self.width = width
+
+    @property
+    def measure(self) -> int:
+        """The text column: the chosen width (72 by default), never wider than the terminal allows."""
+        margin = 4 if self.console.width >= 60 else 2
+        available = self.console.width - margin
+        return max(20, min(self.width or READING_WIDTH, available))
+
+    @property
+    def indent(self) -> int:
+        return 2 if self.console.width >= 60 else 1
+
+    def _block(self, renderable: RenderableType) -> None:
+        self.console.print(Padding(renderable, (0, self.indent)), width=self.measure + 2 * self.indent)
+
+    def title(self) -> None:
+        lines = Text(safe(self.story.title), style="bold")
+        if self.story.author:
+            lines.append("\n" + safe(f"by {self.story.author}"), style="dim")
+        if self.story.description:
+            lines.append("\n\n" + safe(self.story.description), style="italic")
+        self._block(Panel(lines, padding=(1, 2) if self.measure >= 50 else (0, 1), border_style="dim"))
+
+    def draw(self, outputs: Iterable[Output]) -> None:
+        for item in outputs:
+            if isinstance(item, Show):
+                self.turn(item)
+            elif isinstance(item, Note):
+                self._block(Text(safe(item.text), style="yellow" if item.error else "dim"))
+            elif isinstance(item, Info):
+                self.console.print()
+                self._block(Group(Text(safe(item.title), style="bold"), self._rows(item.rows)))
+                self.console.print()
+            elif isinstance(item, Table):
+                self.table(item)
+            elif isinstance(item, EndScreen):
+                self.end_screen(item)
+
+    def _rows(self, rows: Iterable[tuple[str, str]]) -> RenderableType:
+        grid = RichTable.grid(padding=(0, 2))
+        grid.add_column(style="bold", max_width=max(10, self.measure // 3))
+        grid.add_column()
+        for label, value in rows:
+            grid.add_row(safe(label), safe(value))
+        return grid
+
+    def turn(self, item: Show) -> None:
+        turn = item.turn
+        for index, passage in enumerate(turn.passages):
+            episode = item.card_before(index)
+            if episode is not None:
+                card = Text(f"Episode {episode.number}\n", style="dim")
+                card.append(safe(episode.title), style="bold")
+                self.console.print()
+                self._block(
+                    Panel(card, padding=(1, 4) if self.measure >= 50 else (0, 2), border_style="dim", expand=False)
+                )
+            if index == 0:
+                self.console.print()
+            style = "italic" if passage.is_reply else ""
+            if passage.scene.flashback and not passage.is_reply:
+                self._block(Rule(safe(passage.scene.when or "memory"), style="dim", characters="·"))
+                style = "grey70"
+            for para in passage.paragraphs:
+                self._block(prose(para, style))
+                self.console.print()
+        if turn.ending is not None:
+            ending = turn.ending
+            card = Text(safe(ending.title), style="bold")
+            card.append(f"\n{safe(ending.theme)}", style="dim italic")
+            self._block(
+                Panel(
+                    card,
+                    title="The End",
+                    padding=(1, 4) if self.measure >= 50 else (0, 2),
+                    border_style="dim",
+                    expand=False,
+                )
+            )
+            return
+        if not turn.options:
+            self._block(Text("There is no way on from here. Type undo or restart.", style="yellow"))
+        choices = RichTable.grid(padding=(0, 1))
+        choices.add_column(justify="right", no_wrap=True)
+        choices.add_column()
+        for number, option in enumerate(turn.options, 1):
+            words = Text(safe(option.text), style="dim" if option.locked else "")
+            if option.locked:
+                words.append(f"  ({safe(option.reason) or 'locked'})", style="dim italic")
+            choices.add_row(Text(f"{number}.", style="dim" if option.locked else "bold"), words)
+        self._block(choices)
+        if item.status:
+            self.console.print()
+            self._block(Text(safe(pack(item.status, "  ·  ", self.measure)), style="dim"))
+
+    def table(self, item: Table) -> None:
+        self.console.print()
+        if self.measure >= 56:
+            table = RichTable(title=safe(item.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+            for column in item.columns:
+                table.add_column(column, overflow="fold")
+            for row in item.rows:
+                table.add_row(*(safe(cell) for cell in row))
+            self._block(table)
+        else:  # a narrow terminal: one save a block, every field named
+            lines: list[RenderableType] = [Text(safe(item.title), style="bold")]
+            for row in item.rows:
+                details = ", ".join(
+                    f"{name.lower()} {cell}" for name, cell in zip(item.columns[1:], row[1:], strict=True)
+                )
+                lines += [Text(safe(row[0]), style="bold"), Padding(Text(safe(details), style="dim"), (0, 0, 0, 2))]
+            self._block(Group(*lines))
+        for note in item.notes:
+            self._block(Text(safe(note), style="yellow"))
+        self.console.print()
+
+    def end_screen(self, screen: EndScreen) -> None:
+        parts: list[RenderableType] = []
+        if screen.ending.description:
+            parts += [Text(safe(screen.ending.description), style="italic"), Text()]
+        parts += [Text("Your path", style="bold"), self._rows(screen.path), Text()]
+        parts.append(Text(f"Endings seen: {screen.seen_count} of {len(screen.endings)}", style="bold"))
+        for title, seen in screen.endings:
+            line = Text("  ✓ " if seen else "  · ", style="" if seen else "dim")
+            line.append(safe(title) if seen else UNSEEN, style="" if seen else "dim")
+            parts.append(line)
+        self.console.print()
+        self._block(Group(*parts))
+        self.console.print()
