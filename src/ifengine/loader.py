@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
 from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable
 from .text import Template, compile_template, find_control
-from .yamlsource import Loc, Map, Seq, SourceError, load_file
+from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
 MANIFEST_NAME = "story.yaml"
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -185,14 +185,12 @@ class _Loader:
         self.hash = hashlib.sha256()
 
     def read(self, name: str) -> Any:
+        """Read a file once: its bytes feed the story's fingerprint, then the parser."""
         path = os.path.join(self.root, name)
         try:
-            with open(path, "rb") as handle:
-                self.hash.update(name.encode() + b"\0" + handle.read() + b"\0")
-        except OSError:
-            pass
-        try:
-            return load_file(path)
+            data = read_bytes(path)
+            self.hash.update(name.encode() + b"\0" + data + b"\0")
+            return load_bytes(path, data)
         except SourceError as exc:
             self.ctx.diagnostics.append(exc.diagnostic)
             return None

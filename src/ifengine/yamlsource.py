@@ -384,12 +384,21 @@ def _put_in_map(container: Map, key: str | None, key_loc: Loc | None, value: Any
     container.value_locs[key] = loc
 
 
+def read_bytes(path: str, display: str | None = None) -> bytes:
+    """A file's bytes, never more than one past the size limit (so `decode` can refuse it)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(error(Pos(display or path), f"cannot read file: {exc.strerror or exc}")) from None
+
+
+def load_bytes(shown: str, data: bytes) -> Any:
+    """Parse one file's bytes; errors name it `shown`."""
+    return load_text(shown, decode(shown, data))
+
+
 def load_file(path: str, display: str | None = None) -> Any:
     """Read and parse one file; errors name it by `display` (default: the path)."""
     shown = display or path
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise SourceError(error(Pos(shown), f"cannot read file: {exc.strerror or exc}")) from None
-    return load_text(shown, decode(shown, data))
+    return load_bytes(shown, read_bytes(path, shown))
