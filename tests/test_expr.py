@@ -173,3 +173,12 @@ def test_a_number_compared_with_a_constant_reads_only_the_comparison() -> None:
     assert compile_condition("2 <= trust", ENV).reads == {("cmp", "trust", ">=", 2)}
     assert compile_condition("trust == 3", ENV).reads == {("cmp", "trust", "==", 3)}
     assert compile_condition("trust + 1 > 3", ENV).reads == {("var", "trust")}
+
+
+def test_set_and_enum_effects_take_their_values_written_out() -> None:
+    # A value from a text variable could be no member or value at all, and the effect would do nothing.
+    with pytest.raises(ExprError, match=re.escape("clues += needs a member written out")):
+        compile_effect("clues += name", ENV)
+    with pytest.raises(ExprError, match="mood takes one of its values written out"):
+        compile_effect("mood = name", ENV)
+    assert effect("mood = mood")[3] == "calm"

@@ -630,28 +630,26 @@ def _compile_effect(source: str, env: Env) -> Effect:
                 f"write {var.name} += member",
             )
         item = compiler.member(node, var_type(var))
-        if item.is_const:
-            m = item.const
-            writes = frozenset({("member", var.name, m)})
-            if op == "+=":
+        if not item.is_const:
+            # A member named by a variable could name no member at all, and the
+            # effect would silently do nothing: members are written out.
+            raise ExprError(
+                f"{var.name} {op} needs a member written out",
+                node.offset,
+                f"e.g. {var.name} {op} {next(iter(var.members))}",
+            )
+        m = item.const
+        writes = frozenset({("member", var.name, m)})
+        if op == "+=":
 
-                def apply(v: list, s: Mapping[str, int]) -> None:
-                    v[index] = v[index] | {m}
-            else:
+            def apply(v: list, s: Mapping[str, int]) -> None:
+                v[index] = v[index] | {m}
+        else:
 
-                def apply(v: list, s: Mapping[str, int]) -> None:
-                    v[index] = v[index] - {m}
+            def apply(v: list, s: Mapping[str, int]) -> None:
+                v[index] = v[index] - {m}
 
-            return Effect(source, apply, var.name, frozenset(), writes)
-        f = item.fn
-        members = frozenset(var.members)
-
-        def apply_dynamic(v: list, s: Mapping[str, int]) -> None:
-            value = f(tuple(v), s)
-            if value in members:
-                v[index] = v[index] | {value} if op == "+=" else v[index] - {value}
-
-        return Effect(source, apply_dynamic, var.name, frozenset(item.reads), writes)
+        return Effect(source, apply, var.name, frozenset(), writes)
     value = compiler.compile(node)
     want = var_type(var)
     if var.type == "int":
@@ -681,6 +679,14 @@ def _compile_effect(source: str, env: Env) -> Effect:
         raise ExprError(f"{var.name} is {want}; use =, not {op}", op_tok.offset)
     if var.type == "enum":
         compiler.check_equality(_Compiled(lambda v, s: None, want, set()), value, node, node)
+        if not value.is_const and value.type != want:
+            # Text from elsewhere could be none of the values, and the effect would
+            # silently do nothing: an enum takes its values written out.
+            raise ExprError(
+                f"{var.name} takes one of its values written out, or another {var.name}-typed value",
+                node.offset,
+                f"e.g. {var.name} = '{var.values[0]}'",
+            )
     else:
         compiler.require(value, want, node, f"{want} for {var.name}")
     f = value.fn
@@ -691,15 +697,6 @@ def _compile_effect(source: str, env: Env) -> Effect:
             v[index] = constant
 
         return Effect(source, apply_const, var.name, frozenset(), writes)
-    if var.type == "enum" and not value.is_const:
-        allowed = frozenset(var.values)
-
-        def apply_enum(v: list, s: Mapping[str, int]) -> None:
-            new = f(tuple(v), s)
-            if new in allowed:
-                v[index] = new
-
-        return Effect(source, apply_enum, var.name, frozenset(value.reads), writes)
 
     def apply_plain(v: list, s: Mapping[str, int]) -> None:
         v[index] = f(tuple(v), s)
