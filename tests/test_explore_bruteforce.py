@@ -34,8 +34,22 @@ CONDITIONS = [
     "count(s) >= 1",
     "f and x > 0",
     "a in s or x == 3",
+    "seen(s1)",
+    "not seen(s2)",
+    "visits(s0) >= 2",
 ]
-EFFECTS = ["x += 1", "x -= 1", "x = 2", "x = x * 2", "f = true", "f = not f", "s += a", "s += b", "s -= a"]
+EFFECTS = [
+    "x += 1",
+    "x -= 1",
+    "x = 2",
+    "x = x * 2",
+    "x = visits(s0)",
+    "f = true",
+    "f = not f",
+    "s += a",
+    "s += b",
+    "s -= a",
+]
 
 MANIFEST = """\
 id: random
