@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .model import Variable
+
+T = TypeVar("T")
 
 MAX_SOURCE = 300
 MAX_DEPTH = 32
@@ -275,6 +277,14 @@ class Env:
     scenes: frozenset[str] | Mapping[str, object]
     compiled: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def once(self, kind: str, source: str, build: Callable[[str, Env], T]) -> T:
+        """`build(source, self)`, compiled the first time and remembered after."""
+        key = (kind, source)
+        found = self.compiled.get(key)
+        if found is None:
+            found = self.compiled[key] = build(source, self)
+        return found
+
 
 def var_type(var: Variable) -> Type:
     return {
@@ -535,10 +545,7 @@ class Condition:
 
 
 def compile_condition(source: str, env: Env) -> Condition:
-    cached = env.compiled.get(("condition", source))
-    if cached is None:
-        cached = env.compiled[("condition", source)] = _compile_condition(source, env)
-    return cached
+    return env.once("condition", source, _compile_condition)
 
 
 def _compile_condition(source: str, env: Env) -> Condition:
@@ -563,10 +570,7 @@ class Value:
 
 
 def compile_value(source: str, env: Env) -> Value:
-    cached = env.compiled.get(("value", source))
-    if cached is None:
-        cached = env.compiled[("value", source)] = _compile_value(source, env)
-    return cached
+    return env.once("value", source, _compile_value)
 
 
 def _compile_value(source: str, env: Env) -> Value:
@@ -592,10 +596,7 @@ class Effect:
 
 
 def compile_effect(source: str, env: Env) -> Effect:
-    cached = env.compiled.get(("effect", source))
-    if cached is None:
-        cached = env.compiled[("effect", source)] = _compile_effect(source, env)
-    return cached
+    return env.once("effect", source, _compile_effect)
 
 
 def _compile_effect(source: str, env: Env) -> Effect:

@@ -66,10 +66,7 @@ def _escape(text: str) -> str:
 
 def compile_template(source: str, env: Env) -> Template:
     """Parse prose with `{...}` tags into a render function; raises ExprError with an offset."""
-    cached = env.compiled.get(("template", source))
-    if cached is None:
-        cached = env.compiled[("template", source)] = _compile_template(source, env)
-    return cached
+    return env.once("template", source, _compile_template)
 
 
 def _compile_template(source: str, env: Env) -> Template:
