@@ -75,6 +75,7 @@ class Loc(NamedTuple):
 class Map(dict[str, Any]):
     """A mapping with the location of itself, of each key and of each value."""
 
+    __slots__ = ("key_locs", "loc", "value_locs")
     loc: Loc
     key_locs: dict[str, Loc]
     value_locs: dict[str, Loc]
@@ -83,6 +84,7 @@ class Map(dict[str, Any]):
 class Seq(list[Any]):
     """A sequence with the location of itself and of each item."""
 
+    __slots__ = ("item_locs", "loc")
     loc: Loc
     item_locs: list[Loc]
 
@@ -215,21 +217,26 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
     """Build the document from the parser's events, one at a time.
 
     This runs for every value of every story file, so the open container and
-    its pending key live in local variables and the common event (a scalar)
-    is handled first and inline.
+    its pending key live in local variables, the common event (a scalar) is
+    handled first and inline, and a container's weight (values inside it,
+    aliases expanded) is the growth of one running count while it is open.
     """
-    parents: list[tuple[Any, bool, Any, Loc | None]] = []  # (container, is a map, pending key, key loc)
+    # The open containers above the current one, each as its local state:
+    # (container, is a map, pending key, key loc, count at its start, anchor).
+    parents: list[tuple[Any, bool, Any, Loc | None, int, str | None]] = []
     top: Any = None  # the open container; None at the top level
     top_is_map = False
     top_key: str | None = None  # a map's key waiting for its value
     top_key_loc: Loc | None = None
+    top_start = 0
+    top_anchor: str | None = None
     anchors: dict[str, tuple[Any, int]] = {}
-    weights: list[int] = []  # values inside each open container, aliases expanded
     root: Any = None
     root_seen = False
     documents = 0
     nodes = 0
     standard_tags = _STANDARD_TAGS
+    special_start = _SPECIAL_START
     new_loc = tuple.__new__  # Loc(...) without the Python-level __new__ of a named tuple
     parser = _Loader(text)
     get_event = parser.get_event
@@ -246,50 +253,52 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
                     )
                 nodes += 1
                 style = event.style or None
-                loc = new_loc(
-                    Loc, (path, mark.line + 1, mark.column + 1, style, lines if style in ("|", ">") else None)
-                )
-                if top_is_map and top_key is None:
-                    # A mapping key: always text, exactly as written.
-                    key = event.value
-                    if key in top.key_locs:
-                        first = top.key_locs[key].line
-                        raise SourceError(
-                            error(
-                                loc.pos,
-                                f"duplicate key '{key}' (first at line {first})",
-                                "remove or rename one of them",
+                value = event.value
+                if style is None:
+                    loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
+                    if top_is_map and top_key is None:
+                        pass
+                    elif tag is None and value and value[0] not in special_start:
+                        pass  # a plain word: the common case, and never special
+                    else:
+                        value = _resolve(value, style, tag, loc)
+                else:
+                    loc = new_loc(
+                        Loc, (path, mark.line + 1, mark.column + 1, style, lines if style in ("|", ">") else None)
+                    )
+                if top_is_map:
+                    if top_key is None:
+                        # A mapping key: always text, exactly as written.
+                        if value in top.key_locs:
+                            first = top.key_locs[value].line
+                            raise SourceError(
+                                error(
+                                    loc.pos,
+                                    f"duplicate key '{value}' (first at line {first})",
+                                    "remove or rename one of them",
+                                )
                             )
-                        )
-                    top_key, top_key_loc = key, loc
-                    continue
-                value = _resolve(event.value, style, tag, loc)
-                if weights:
-                    weights[-1] += 1
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                if top is None:
-                    root, root_seen = value, True
-                elif top_is_map and top_key != "<<":
+                        top_key, top_key_loc = value, loc
+                        continue
+                    if top_key == "<<":
+                        _put_in_map(top, top_key, top_key_loc, value, loc)
                     top[top_key] = value
                     top.key_locs[top_key] = top_key_loc
                     top.value_locs[top_key] = loc
                     top_key = None
-                elif top_is_map:
-                    _put_in_map(top, top_key, top_key_loc, value, loc)
-                else:
+                elif top is not None:
                     top.append(value)
                     top.item_locs.append(loc)
+                else:
+                    root, root_seen = value, True
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
                 continue
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = top
-                weight = weights.pop()
-                if weights:
-                    weights[-1] += weight
-                anchor = getattr(value, "_anchor", None)
-                if anchor:
-                    anchors[anchor] = (value, weight)
-                top, top_is_map, top_key, top_key_loc = parents.pop()
+                if top_anchor:
+                    anchors[top_anchor] = (value, nodes - top_start)
+                top, top_is_map, top_key, top_key_loc, top_start, top_anchor = parents.pop()
                 if top is None:
                     root, root_seen = value, True
                 elif top_is_map:
@@ -306,7 +315,6 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
                     raise _refuse(
                         path, mark, f"YAML tag {tag} is not allowed", "stories are plain data; remove the tag"
                     )
-                nodes += 1
                 if len(parents) >= MAX_DEPTH:
                     raise _refuse(
                         path, mark, f"nesting is deeper than {MAX_DEPTH} levels", "a story never needs this; flatten it"
@@ -321,11 +329,10 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
                     container = Seq()
                     container.item_locs = []
                 container.loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
-                if event.anchor:
-                    container._anchor = event.anchor  # type: ignore[union-attr]
-                parents.append((top, top_is_map, top_key, top_key_loc))
+                parents.append((top, top_is_map, top_key, top_key_loc, top_start, top_anchor))
                 top, top_is_map, top_key, top_key_loc = container, kind is MappingStartEvent, None, None
-                weights.append(1)
+                top_start, top_anchor = nodes, event.anchor
+                nodes += 1
                 continue
             if kind is AliasEvent:
                 mark = event.start_mark
@@ -340,8 +347,6 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
                         f"aliases expand to more than {MAX_NODES:,} values",
                         "this looks like an alias bomb; remove the aliases",
                     )
-                if weights:
-                    weights[-1] += weight
                 loc = Loc(path, mark.line + 1, mark.column + 1)
                 if top is None:
                     root, root_seen = value, True
