@@ -8,8 +8,13 @@ routing loops. Questions that need real play are the explorer's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .diagnostics import Diagnostic, error, suggest, warning
 from .model import Story
+
+if TYPE_CHECKING:
+    from .expr import Atom
 
 
 def _scene_links(story: Story) -> list[Diagnostic]:
@@ -114,24 +119,25 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
 
 def _variable_use(story: Story) -> list[Diagnostic]:
     """Variables never used at all, or never changed; prose that shows one counts as a use."""
-    read: set[str] = set()
+    # Conditions, effects and templates are compiled once per distinct text
+    # and shared, so gather the distinct ones first and read each once.
+    readers: dict[int, frozenset[Atom]] = {}
     written: set[str] = set()
     for scene in story.scenes.values():
-        templates = [scene.text] + [t for c in scene.choices for t in (c.text, c.reply)]
-        for template in templates:
+        for template in (scene.text, *(t for c in scene.choices for t in (c.text, c.reply))):
             if template is not None:
-                read.update(atom[1] for atom in template.reads if atom[0] in ("var", "member", "cmp"))
-        conditions = [r.condition for r in scene.routes]
-        effects = list(scene.effects)
+                readers[id(template)] = template.reads
+        for route in scene.routes:
+            if route.condition is not None:
+                readers[id(route.condition)] = route.condition.reads
         for choice in scene.choices:
-            conditions += [choice.condition, choice.requirement]
-            effects += choice.effects
-        for condition in conditions:
-            if condition is not None:
-                read.update(atom[1] for atom in condition.reads if atom[0] in ("var", "member", "cmp"))
-        for effect in effects:
+            for condition in (choice.condition, choice.requirement):
+                if condition is not None:
+                    readers[id(condition)] = condition.reads
+        for effect in (*scene.effects, *(e for c in scene.choices for e in c.effects)):
             written.add(effect.target)
-            read.update(atom[1] for atom in effect.reads if atom[0] in ("var", "member", "cmp"))
+            readers[id(effect)] = effect.reads
+    read = {atom[1] for reads in readers.values() for atom in reads if atom[0] in ("var", "member", "cmp")}
     found = []
     for var in story.variables.values():
         if var.name not in read and var.name not in written:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable, choice_key
 from .text import Template, compile_template, find_control
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
@@ -106,7 +106,7 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
             want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
             ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
             ok = False
-        elif kind == "str" and not _refuse_control(ctx, value, obj.value_locs[key], f"'{key}'"):
+        elif kind == "str" and not value.isprintable() and not _refuse_control(ctx, value, obj.value_locs[key], key):
             ok = False
     for key in _required(spec):
         if key not in obj:
@@ -115,13 +115,14 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
     return ok
 
 
-def _refuse_control(ctx: _Ctx, text: str, loc: Loc, what: str) -> bool:
-    """Report a control character in text players will see; True when there is none."""
+def _refuse_control(ctx: _Ctx, text: str, loc: Loc, key: str = "", what: str = "") -> bool:
+    """Report a control character in text players will see (the value of `key`, or `what`); True when none."""
     at = find_control(text)
     if at < 0:
         return True
+    where = what or f"'{key}'"
     ctx.error(
-        loc.at(at, text), f"control character U+{ord(text[at]):04X} in {what}", "remove it; terminals would act on it"
+        loc.at(at, text), f"control character U+{ord(text[at]):04X} in {where}", "remove it; terminals would act on it"
     )
     return False
 
@@ -150,9 +151,9 @@ def _compile(ctx: _Ctx, compiler: Callable[[str, Env], T], source: Any, loc: Loc
 def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
     if "do" not in obj:
         return ()
-    value, loc = obj["do"], obj.value_locs["do"]
-    items: list[tuple[Any, Loc]] = (
-        list(zip(value, value.item_locs, strict=False)) if isinstance(value, Seq) else [(value, loc)]
+    value = obj["do"]
+    items: Any = (
+        zip(value, value.item_locs, strict=False) if isinstance(value, Seq) else ((value, obj.value_locs["do"]),)
     )
     effects = []
     for item, item_loc in items:
@@ -300,7 +301,7 @@ class _Loader:
             if len(set(values)) != len(values):
                 self.ctx.error(decl.value_locs["values"].pos, f"{what} lists a value twice")
             for value, value_loc in zip(values, values.item_locs, strict=False):
-                _refuse_control(self.ctx, value, value_loc, "an enum value")
+                _refuse_control(self.ctx, value, value_loc, what="an enum value")
             if default is None:
                 default = values[0]
             if default not in values:
@@ -335,7 +336,7 @@ class _Loader:
                 self.ctx.error(pos, f"'{member}' cannot be a member name", "use letters, digits and _")
                 continue
             if isinstance(spec, str):
-                _refuse_control(self.ctx, spec, of.value_locs[member], f"member '{member}'")
+                _refuse_control(self.ctx, spec, of.value_locs[member], what=f"member '{member}'")
                 members[member] = Member(member, spec)
             elif _validate(self.ctx, spec, of.value_locs[member], schema.MEMBER, f"member '{member}'"):
                 members[member] = Member(member, spec["label"], spec.get("description", ""))
@@ -558,6 +559,7 @@ class _Loader:
         return Choice(
             id=choice_id,
             scene=scene_id,
+            key=choice_key(scene_id, choice_id),
             text=self.template(item, "text", env) or compile_template("", env),
             goto=item["goto"],
             condition=self.condition(item, "if", env),

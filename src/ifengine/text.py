@@ -42,6 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 
 def find_control(text: str) -> int:
     """Offset of the first control character (other than tab and newline), or -1."""
+    if text.isprintable():  # no control, separator or format character at all: the common case
+        return -1
     m = _CONTROL.search(text)
     return m.start() if m else -1
 
@@ -137,6 +139,8 @@ def _parse(
 
 def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
+    if not stripped.startswith(("if", "el", "/if", "end")):  # an interpolation: the common case
+        return "", stripped
     for word in ("elif", "if"):
         if stripped.startswith(word) and (len(stripped) == len(word) or stripped[len(word)] in " :\t\n"):
             rest = stripped[len(word) :].lstrip(" :\t\n").strip()

@@ -37,6 +37,9 @@ MAX_NODES = 2_000_000
 MAX_INT_DIGITS = 15
 
 
+_new_tuple = tuple.__new__
+
+
 class Loc(NamedTuple):
     """Where a value starts, and enough to find a character inside a string scalar.
 
@@ -52,7 +55,7 @@ class Loc(NamedTuple):
 
     @property
     def pos(self) -> Pos:
-        return Pos(self.path, self.line, self.col)
+        return _new_tuple(Pos, self[:3])  # Pos(path, line, col), without Python-level __new__
 
     def at(self, offset: int, text: str = "") -> Pos:
         """The file position of character `offset` of this scalar's value."""
