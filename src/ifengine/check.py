@@ -47,13 +47,15 @@ def linked_from_start(story: Story) -> set[str]:
     """Scenes some path of links leads to from the start, ignoring every condition."""
     if story.start not in story.scenes:
         return set()
+    scenes = story.scenes
     reached = {story.start}
     todo = [story.start]
     while todo:
-        for target in story.scenes[todo.pop()].targets:
-            if target in story.scenes and target not in reached:
-                reached.add(target)
-                todo.append(target)
+        scene = scenes[todo.pop()]
+        for link in (*scene.choices, *scene.routes):
+            if link.goto in scenes and link.goto not in reached:
+                reached.add(link.goto)
+                todo.append(link.goto)
     return reached
 
 
@@ -124,17 +126,18 @@ def _variable_use(story: Story) -> list[Diagnostic]:
     readers: dict[int, frozenset[Atom]] = {}
     written: set[str] = set()
     for scene in story.scenes.values():
-        for template in (scene.text, *(t for c in scene.choices for t in (c.text, c.reply))):
-            if template is not None:
-                readers[id(template)] = template.reads
+        if scene.text is not None:
+            readers[id(scene.text)] = scene.text.reads
         for route in scene.routes:
             if route.condition is not None:
                 readers[id(route.condition)] = route.condition.reads
+        effects = list(scene.effects)
         for choice in scene.choices:
-            for condition in (choice.condition, choice.requirement):
-                if condition is not None:
-                    readers[id(condition)] = condition.reads
-        for effect in (*scene.effects, *(e for c in scene.choices for e in c.effects)):
+            for part in (choice.text, choice.reply, choice.condition, choice.requirement):
+                if part is not None:
+                    readers[id(part)] = part.reads
+            effects += choice.effects
+        for effect in effects:
             written.add(effect.target)
             readers[id(effect)] = effect.reads
     read = {atom[1] for reads in readers.values() for atom in reads if atom[0] in ("var", "member", "cmp")}

@@ -196,17 +196,23 @@ def _parse_if(
 
 def _interpolation(inner: str, offset: int, env: Env, reads: set[Atom]) -> Part:
     source = inner.strip()
-    lead = len(inner) - len(inner.lstrip())
     if not source:
         raise ExprError("empty {}", offset - 1, "write {{}} for literal braces")
     try:
-        value = compile_value(source, env)
+        part, part_reads = env.once("interpolation", source, _compile_interpolation)
     except ExprError as exc:
+        lead = len(inner) - len(inner.lstrip())
         raise ExprError(exc.message, offset + lead + exc.offset, exc.hint) from None
-    reads.update(value.reads)
+    reads.update(part_reads)
+    return part
+
+
+def _compile_interpolation(source: str, env: Env) -> tuple[Part, frozenset[Atom]]:
+    """A `{...}` tag's render function; the same tag text recurs, so it is compiled once per story."""
+    value = compile_value(source, env)
     fmt = _formatter(value.type, env)
     get = value.get
-    return lambda v, s: _escape(fmt(get(v, s)))
+    return (lambda v, s: _escape(fmt(get(v, s)))), value.reads
 
 
 # --- after rendering: paragraphs and emphasis ---------------------------------------
