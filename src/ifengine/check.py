@@ -51,11 +51,10 @@ def linked_from_start(story: Story) -> set[str]:
     reached = {story.start}
     todo = [story.start]
     while todo:
-        scene = scenes[todo.pop()]
-        for link in (*scene.choices, *scene.routes):
-            if link.goto in scenes and link.goto not in reached:
-                reached.add(link.goto)
-                todo.append(link.goto)
+        for target in scenes[todo.pop()].targets:
+            if target in scenes and target not in reached:
+                reached.add(target)
+                todo.append(target)
     return reached
 
 
