@@ -86,33 +86,56 @@ def _kind_of(value: Any) -> str:
     return ""
 
 
+_PY_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "map": (Map, dict), "list": (Seq, list)}
+_ACCEPTS: dict[int, dict[str, tuple[type, ...]]] = {}
+
+
+def _accepts(spec: dict[str, schema.Field]) -> dict[str, tuple[type, ...]]:
+    """Each key's accepted Python types, exactly (a key table is a constant: computed once)."""
+    table = _ACCEPTS.get(id(spec))
+    if table is None:
+        table = _ACCEPTS[id(spec)] = {
+            key: tuple(t for kind in f.kinds for t in _PY_TYPES[kind]) for key, f in spec.items()
+        }
+    return table
+
+
 def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what: str) -> bool:
     """Check an object against its key table; reports problems and says if it is usable."""
     if not isinstance(obj, Map):
         ctx.error(loc.pos, f"{what} must be a mapping of keys, not {_kind_name(obj)}")
         return False
     ok = True
+    accepts = _accepts(spec)
     for key, value in obj.items():
-        f = spec.get(key)
-        if f is None:
-            hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
-            if " " in key.strip() or value is None:
-                hint = "a comma inside {...} starts a new key; put the text in quotes"
-            ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
-            ok = False
-            continue
-        kind = _KIND_OF_TYPE.get(type(value)) or _kind_of(value)
-        if kind not in f.kinds:
-            want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
-            ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
-            ok = False
-        elif kind == "str" and not value.isprintable() and not _refuse_control(ctx, value, obj.value_locs[key], key):
+        kind = type(value)
+        if kind in accepts.get(key, ()):  # the common case: a known key with a value of its type
+            if kind is str and not value.isprintable() and not _refuse_control(ctx, value, obj.value_locs[key], key):
+                ok = False
+        elif not _check_value(ctx, obj, key, value, spec, what):
             ok = False
     for key in _required(spec):
         if key not in obj:
             ctx.error(loc.pos, f"{what} is missing '{key}'", spec[key].doc)
             ok = False
     return ok
+
+
+def _check_value(ctx: _Ctx, obj: Map, key: str, value: Any, spec: dict[str, schema.Field], what: str) -> bool:
+    """The slow path of `_validate`: an unknown key, a value of another kind, or a subclass."""
+    f = spec.get(key)
+    if f is None:
+        hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
+        if " " in key.strip() or value is None:
+            hint = "a comma inside {...} starts a new key; put the text in quotes"
+        ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
+        return False
+    kind = _kind_of(value)
+    if kind not in f.kinds:
+        want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
+        ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
+        return False
+    return kind != "str" or _refuse_control(ctx, value, obj.value_locs[key], key)
 
 
 def _refuse_control(ctx: _Ctx, text: str, loc: Loc, key: str = "", what: str = "") -> bool:
@@ -452,14 +475,15 @@ class _Loader:
 
     def template(self, obj: Map, key: str, env: Env) -> Template | None:
         value = obj.get(key)
-        if not isinstance(value, str):
+        if type(value) is not str:
             return None
         return _compile(self.ctx, compile_template, value, obj.value_locs[key], env)
 
     def condition(self, obj: Map, key: str, env: Env) -> Condition | None:
-        if key not in obj or not isinstance(obj[key], (str, bool)):
+        value = obj.get(key)
+        if value is None or not isinstance(value, (str, bool)):
             return None
-        return _compile(self.ctx, compile_condition, obj[key], obj.value_locs[key], env)
+        return _compile(self.ctx, compile_condition, value, obj.value_locs[key], env)
 
     def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
         if data is None:
@@ -550,11 +574,13 @@ class _Loader:
                 "give one of them its own id: key",
             )
         ids[choice_id] = loc
-        if "locked" in item and "requires" not in item:
+        get = item.get
+        locked, once, fallback = get("locked"), get("once"), get("fallback")
+        if locked is not None and "requires" not in item:
             self.ctx.warn(
                 item.key_locs["locked"].pos, "'locked' has no effect without 'requires'", "add requires: a condition"
             )
-        if item.get("fallback") is True and ("if" in item or "requires" in item):
+        if fallback is True and ("if" in item or "requires" in item):
             self.ctx.warn(loc.pos, "a fallback choice with a condition may leave a game with no way on")
         return Choice(
             id=choice_id,
@@ -564,9 +590,9 @@ class _Loader:
             goto=item["goto"],
             condition=self.condition(item, "if", env),
             requirement=self.condition(item, "requires", env),
-            locked_reason=item.get("locked", "") if isinstance(item.get("locked"), str) else "",
-            once=item.get("once") is True,
-            fallback=item.get("fallback") is True,
+            locked_reason=locked if type(locked) is str else "",
+            once=once is True,
+            fallback=fallback is True,
             effects=_effects(self.ctx, item, env),
             reply=self.template(item, "reply", env),
             pos=loc.pos,

@@ -34,7 +34,8 @@ class Template:
     reads: frozenset[Atom] = frozenset()
 
 
-_TAG = re.compile(r"\{\{|\}\}|\{|\}")
+# A whole tag with its inside (group 1), or an escaped brace, or a stray one.
+_TAG = re.compile(r"\{\{|\}\}|\{([^}]*)\}|[{}]")
 # Control characters (C0 but tab and newline, DEL, C1), line separators and
 # bidirectional overrides: what a terminal would act on, or show misleadingly.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -90,7 +91,7 @@ def _join(parts: list[Part]) -> Render:
     fns = [(lambda v, s, t=p: t) if isinstance(p, str) else p for p in parts]
     if len(fns) == 1:
         return fns[0]
-    return lambda v, s: "".join(f(v, s) for f in fns)
+    return lambda v, s: "".join([f(v, s) for f in fns])
 
 
 def _parse(
@@ -98,43 +99,36 @@ def _parse(
 ) -> tuple[list[Part], int, tuple[str, int, str] | None]:
     """Parse until the end or a closing tag; returns (parts, position, closing tag)."""
     parts: list[Part] = []
+    search = _TAG.search
     while True:
-        m = _TAG.search(src, pos)
+        m = search(src, pos)
         if m is None:
             if pos < len(src):
                 parts.append(src[pos:])
             return parts, len(src), None
-        if m.start() > pos:
-            parts.append(src[pos : m.start()])
-        token = m.group()
-        if token == "{{":
-            parts.append("{")
-            pos = m.end()
-            continue
-        if token in ("}}", "}"):
-            if token == "}}":
-                parts.append("}")
-                pos = m.end()
+        at = m.start()
+        if at > pos:
+            parts.append(src[pos:at])
+        pos = m.end()
+        inner = m.group(1)
+        if inner is None:  # "{{", "}}", or a brace with no partner
+            token = m.group()
+            if token == "{{" or token == "}}":
+                parts.append(token[0])
                 continue
-            raise ExprError("'}' without a matching '{'", m.start(), "write }} for a literal brace")
-        end = src.find("}", m.end())
-        if end < 0:
-            raise ExprError("'{' is not closed", m.start(), "add '}', or write {{ for a literal brace")
-        inner = src[m.end() : end]
-        inner_offset = m.end()
+            if token == "}":
+                raise ExprError("'}' without a matching '{'", at, "write }} for a literal brace")
+            raise ExprError("'{' is not closed", at, "add '}', or write {{ for a literal brace")
         word, rest = _split_tag(inner)
-        pos = end + 1
         if word in ("elif", "else", "/if"):
-            return parts, pos, (word, m.start(), rest)
+            return parts, pos, (word, at, rest)
         if word == "if":
             if depth >= MAX_NESTING:
-                raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", m.start())
-            fn, pos = _parse_if(
-                src, pos, env, depth, rest, inner_offset + inner.find(rest) if rest else inner_offset, m.start(), reads
-            )
+                raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", at)
+            fn, pos = _parse_if(src, pos, env, depth, rest, at + 1 + inner.find(rest) if rest else at + 1, at, reads)
             parts.append(fn)
             continue
-        parts.append(_interpolation(inner, inner_offset, env, reads))
+        parts.append(_interpolation(inner, at + 1, env, reads))
 
 
 def _split_tag(inner: str) -> tuple[str, str]:

@@ -51,7 +51,7 @@ class Loc(NamedTuple):
     line: int
     col: int
     style: str | None = None
-    lines: tuple[str, ...] | None = None
+    text: str | None = None  # the whole file, for block scalars: split into lines only when asked
 
     @property
     def pos(self) -> Pos:
@@ -61,13 +61,14 @@ class Loc(NamedTuple):
         """The file position of character `offset` of this scalar's value."""
         if self.style in ("'", '"'):
             return Pos(self.path, self.line, self.col + 1 + offset)
-        if self.style in ("|", ">") and self.lines is not None:
+        if self.style in ("|", ">") and self.text is not None:
+            lines = self.text.split("\n")
             row = text.count("\n", 0, offset)
             line_start = text.rfind("\n", 0, offset) + 1
             first = self.line  # the indicator's line (1-based) = index of first content line
             index = first + row
             indent = 0
-            for candidate in self.lines[first:]:
+            for candidate in lines[first:]:
                 if candidate.strip():
                     indent = len(candidate) - len(candidate.lstrip(" "))
                     break
@@ -203,11 +204,10 @@ def decode(path: str, data: bytes) -> str:
 
 def load_text(path: str, text: str) -> Any:
     """Parse one YAML document into Map/Seq/scalars; raises SourceError with a position."""
-    lines = tuple(text.split("\n"))
     try:
-        return _build(path, text, lines)
+        return _build(path, text)
     except yaml.YAMLError as exc:
-        raise SourceError(_yaml_error(path, exc, lines)) from None
+        raise SourceError(_yaml_error(path, exc, tuple(text.split("\n")))) from None
     except RecursionError:  # pragma: no cover - libyaml is not recursive, the fallback is
         raise SourceError(error(Pos(path), f"nesting is deeper than {MAX_DEPTH} levels")) from None
 
@@ -216,7 +216,7 @@ def _refuse(path: str, mark: Any, message: str, hint: str = "") -> SourceError:
     return SourceError(error(_mark_pos(path, mark), message, hint))
 
 
-def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
+def _build(path: str, text: str) -> Any:
     """Build the document from the parser's events, one at a time.
 
     This runs for every value of every story file, so the open container and
@@ -255,19 +255,19 @@ def _build(path: str, text: str, lines: tuple[str, ...]) -> Any:
                         path, mark, f"YAML tag {tag} is not allowed", "stories are plain data; remove the tag"
                     )
                 nodes += 1
-                style = event.style or None
+                style = event.style  # "" when plain
                 value = event.value
-                if style is None:
+                if not style:
                     loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
                     if top_is_map and top_key is None:
                         pass
                     elif tag is None and value and value[0] not in special_start:
                         pass  # a plain word: the common case, and never special
                     else:
-                        value = _resolve(value, style, tag, loc)
+                        value = _resolve(value, None, tag, loc)
                 else:
                     loc = new_loc(
-                        Loc, (path, mark.line + 1, mark.column + 1, style, lines if style in ("|", ">") else None)
+                        Loc, (path, mark.line + 1, mark.column + 1, style, text if style in ("|", ">") else None)
                     )
                 if top_is_map:
                     if top_key is None:
