@@ -121,25 +121,25 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
 def _variable_use(story: Story) -> list[Diagnostic]:
     """Variables never used at all, or never changed; prose that shows one counts as a use."""
     # Conditions, effects and templates are compiled once per distinct text
-    # and shared, so gather the distinct ones first and read each once.
-    readers: dict[int, frozenset[Atom]] = {}
+    # and shared, so gather their distinct sets of reads first.
+    reads: set[frozenset[Atom]] = set()
     written: set[str] = set()
     for scene in story.scenes.values():
         if scene.text is not None:
-            readers[id(scene.text)] = scene.text.reads
+            reads.add(scene.text.reads)
         for route in scene.routes:
             if route.condition is not None:
-                readers[id(route.condition)] = route.condition.reads
+                reads.add(route.condition.reads)
         effects = list(scene.effects)
         for choice in scene.choices:
             for part in (choice.text, choice.reply, choice.condition, choice.requirement):
                 if part is not None:
-                    readers[id(part)] = part.reads
+                    reads.add(part.reads)
             effects += choice.effects
         for effect in effects:
             written.add(effect.target)
-            readers[id(effect)] = effect.reads
-    read = {atom[1] for reads in readers.values() for atom in reads if atom[0] in ("var", "member", "cmp")}
+            reads.add(effect.reads)
+    read = {atom[1] for atoms in reads for atom in atoms if atom[0] in ("var", "member", "cmp")}
     found = []
     for var in story.variables.values():
         if var.name not in read and var.name not in written:

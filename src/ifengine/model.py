@@ -126,7 +126,7 @@ class Scene(NamedTuple):
 
     @property
     def targets(self) -> tuple[str, ...]:
-        return tuple(c.goto for c in self.choices) + tuple(r.goto for r in self.routes)
+        return tuple([c.goto for c in self.choices] + [r.goto for r in self.routes])
 
 
 @dataclass(frozen=True, slots=True)
