@@ -18,8 +18,8 @@ def located(text: str) -> str:
 def test_values_remember_their_positions() -> None:
     data = load_text("f.yaml", "a: 1\nb:\n  - x\n  - 'y'\n")
     assert data == {"a": 1, "b": ["x", "y"]}
-    assert str(data.key_locs["b"].pos) == "f.yaml:2:1"
-    assert str(data["b"].item_locs[1].pos) == "f.yaml:4:5"
+    assert str(data.key_loc("b").pos) == "f.yaml:2:1"
+    assert str(data["b"].item_loc(1).pos) == "f.yaml:4:5"
 
 
 def test_core_schema_keeps_yes_no_and_on_as_text() -> None:
@@ -35,7 +35,7 @@ def test_block_scalar_offsets_map_to_file_positions() -> None:
     text = "t: |\n  first line\n  second {oops}\n"
     data = load_text("f.yaml", text)
     value = data["t"]
-    assert str(data.value_locs["t"].at(value.index("{oops}"), value)) == "f.yaml:3:10"
+    assert str(data.value_loc("t").at(value.index("{oops}"), value)) == "f.yaml:3:10"
 
 
 def test_syntax_errors_are_located() -> None:

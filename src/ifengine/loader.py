@@ -110,7 +110,7 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
     for key, value in obj.items():
         kind = type(value)
         if kind in accepts.get(key, ()):  # the common case: a known key with a value of its type
-            if kind is str and not value.isprintable() and not _refuse_control(ctx, value, obj.value_locs[key], key):
+            if kind is str and not value.isprintable() and not _refuse_control(ctx, value, obj.value_loc(key), key):
                 ok = False
         elif not _check_value(ctx, obj, key, value, spec, what):
             ok = False
@@ -128,14 +128,14 @@ def _check_value(ctx: _Ctx, obj: Map, key: str, value: Any, spec: dict[str, sche
         hint = suggest(key, spec) or "allowed keys: " + ", ".join(spec)
         if " " in key.strip() or value is None:
             hint = "a comma inside {...} starts a new key; put the text in quotes"
-        ctx.error(obj.key_locs[key].pos, f"unknown key '{key}' in {what}", hint)
+        ctx.error(obj.key_loc(key).pos, f"unknown key '{key}' in {what}", hint)
         return False
     kind = _kind_of(value)
     if kind not in f.kinds:
         want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
-        ctx.error(obj.value_locs[key].pos, f"'{key}' must be {want}, not {_kind_name(value)}")
+        ctx.error(obj.value_pos(key), f"'{key}' must be {want}, not {_kind_name(value)}")
         return False
-    return kind != "str" or _refuse_control(ctx, value, obj.value_locs[key], key)
+    return kind != "str" or _refuse_control(ctx, value, obj.value_loc(key), key)
 
 
 def _refuse_control(ctx: _Ctx, text: str, loc: Loc, key: str = "", what: str = "") -> bool:
@@ -161,13 +161,23 @@ def _required(spec: dict[str, schema.Field]) -> tuple[str, ...]:
     return keys
 
 
-def _compile(ctx: _Ctx, compiler: Callable[[str, Env], T], source: Any, loc: Loc, env: Env) -> T | None:
+def _loc_in(holder: Map | Seq, key: str | int) -> Loc:
+    """Where `holder[key]` is written."""
+    if isinstance(holder, Map):
+        return holder.value_loc(str(key))
+    return holder.item_loc(int(key))
+
+
+def _compile(
+    ctx: _Ctx, compiler: Callable[[str, Env], T], source: Any, env: Env, holder: Map | Seq, key: str | int
+) -> T | None:
+    """Compile `source`, which is `holder[key]`; its location is looked up only to report an error."""
     if isinstance(source, bool):
         source = "true" if source else "false"
     try:
         return compiler(source, env)
     except ExprError as exc:
-        ctx.error(loc.at(exc.offset, source), exc.message, exc.hint)
+        ctx.error(_loc_in(holder, key).at(exc.offset, source), exc.message, exc.hint)
         return None
 
 
@@ -175,15 +185,15 @@ def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
     if "do" not in obj:
         return ()
     value = obj["do"]
-    items: Any = (
-        zip(value, value.item_locs, strict=False) if isinstance(value, Seq) else ((value, obj.value_locs["do"]),)
+    items: list[tuple[Any, Map | Seq, str | int]] = (
+        [(item, value, i) for i, item in enumerate(value)] if isinstance(value, Seq) else [(value, obj, "do")]
     )
     effects = []
-    for item, item_loc in items:
+    for item, holder, key in items:
         if not isinstance(item, str):
-            ctx.error(item_loc.pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}")
+            ctx.error(_loc_in(holder, key).pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}")
             continue
-        effect = _compile(ctx, compile_effect, item, item_loc, env)
+        effect = _compile(ctx, compile_effect, item, env, holder, key)
         if effect is not None:
             effects.append(effect)
     return tuple(effects)
@@ -247,11 +257,11 @@ class _Loader:
             return {}
         out: dict[str, Variable] = {}
         for name, decl in state.items():
-            pos = state.key_locs[name].pos
+            pos = state.key_loc(name).pos
             if not IDENT.match(name) or name in RESERVED:
                 self.ctx.error(pos, f"'{name}' cannot be a variable name", "use letters, digits and _, not a keyword")
                 continue
-            variable = self.variable(name, decl, state.value_locs[name], pos, len(out))
+            variable = self.variable(name, decl, state.value_loc(name), pos, len(out))
             if variable is not None:
                 out[name] = variable
         return out
@@ -264,7 +274,7 @@ class _Loader:
         type_ = decl.get("type")
         if type_ not in schema.VARIABLE_KEYS_BY_TYPE:
             self.ctx.error(
-                decl.value_locs["type"].pos if "type" in decl else loc.pos,
+                decl.value_pos("type") if "type" in decl else loc.pos,
                 f"unknown type '{type_}' for {what}",
                 suggest(str(type_), schema.VARIABLE_KEYS_BY_TYPE) or "types: int, flag, set, enum, string",
             )
@@ -272,7 +282,7 @@ class _Loader:
         typed_keys = set().union(*schema.VARIABLE_KEYS_BY_TYPE.values())
         for key in decl:
             if key in typed_keys and key not in schema.VARIABLE_KEYS_BY_TYPE[type_]:
-                self.ctx.error(decl.key_locs[key].pos, f"'{key}' does not apply to a {type_} variable")
+                self.ctx.error(decl.key_loc(key).pos, f"'{key}' does not apply to a {type_} variable")
         common = dict(
             name=name,
             type=type_,
@@ -283,7 +293,7 @@ class _Loader:
             pos=pos,
         )
         default = decl.get("default")
-        default_pos = decl.value_locs["default"].pos if "default" in decl else pos
+        default_pos = decl.value_pos("default") if "default" in decl else pos
         if type_ == "int":
             lo, hi = decl.get("min"), decl.get("max")
             if not (_kind_of(lo) == "int" and _kind_of(hi) == "int"):
@@ -291,7 +301,7 @@ class _Loader:
                 # Still declare it, so each use is not reported again as an unknown variable.
                 return Variable(default=0, **common)
             if lo > hi:
-                self.ctx.error(decl.value_locs["min"].pos, f"{what}: min {lo} is greater than max {hi}")
+                self.ctx.error(decl.value_pos("min"), f"{what}: min {lo} is greater than max {hi}")
                 return Variable(default=lo, minimum=lo, maximum=lo, **common)
             if default is None:
                 default = lo
@@ -322,8 +332,8 @@ class _Loader:
                 self.ctx.error(loc.pos, f"{what} needs values: a list of text", "e.g. values: [calm, angry]")
                 return None
             if len(set(values)) != len(values):
-                self.ctx.error(decl.value_locs["values"].pos, f"{what} lists a value twice")
-            for value, value_loc in zip(values, values.item_locs, strict=False):
+                self.ctx.error(decl.value_pos("values"), f"{what} lists a value twice")
+            for value, value_loc in values.located():
                 _refuse_control(self.ctx, value, value_loc, what="an enum value")
             if default is None:
                 default = values[0]
@@ -341,7 +351,7 @@ class _Loader:
             if not isinstance(default, Seq):
                 self.ctx.error(default_pos, f"{what}: a set's default is a list of members")
                 return None
-            for item, item_loc in zip(default, default.item_locs, strict=False):
+            for item, item_loc in default.located():
                 if item not in members:
                     self.ctx.error(item_loc.pos, f"'{item}' is not a member of {name}", suggest(str(item), members))
             initial = frozenset(m for m in default if m in members)
@@ -354,14 +364,14 @@ class _Loader:
             return None
         members: dict[str, Member] = {}
         for member, spec in of.items():
-            pos = of.key_locs[member].pos
+            pos = of.key_loc(member).pos
             if not IDENT.match(member) or member in RESERVED:
                 self.ctx.error(pos, f"'{member}' cannot be a member name", "use letters, digits and _")
                 continue
             if isinstance(spec, str):
-                _refuse_control(self.ctx, spec, of.value_locs[member], what=f"member '{member}'")
+                _refuse_control(self.ctx, spec, of.value_loc(member), what=f"member '{member}'")
                 members[member] = Member(member, spec)
-            elif _validate(self.ctx, spec, of.value_locs[member], schema.MEMBER, f"member '{member}'"):
+            elif _validate(self.ctx, spec, of.value_loc(member), schema.MEMBER, f"member '{member}'"):
                 members[member] = Member(member, spec["label"], spec.get("description", ""))
         return members
 
@@ -370,14 +380,14 @@ class _Loader:
         if not isinstance(declared, Map):
             return {}
         if not declared:
-            self.ctx.error(manifest.value_locs["endings"].pos, "a story needs at least one ending")
+            self.ctx.error(manifest.value_pos("endings"), "a story needs at least one ending")
         out = {}
         for ending_id, spec in declared.items():
-            pos = declared.key_locs[ending_id].pos
+            pos = declared.key_loc(ending_id).pos
             if not IDENT.match(ending_id):
                 self.ctx.error(pos, f"'{ending_id}' cannot be an ending id", "use letters, digits and _")
                 continue
-            if _validate(self.ctx, spec, declared.value_locs[ending_id], schema.ENDING, f"ending '{ending_id}'"):
+            if _validate(self.ctx, spec, declared.value_loc(ending_id), schema.ENDING, f"ending '{ending_id}'"):
                 out[ending_id] = Ending(ending_id, spec["title"], spec["theme"], spec.get("description", ""), pos)
         return out
 
@@ -385,7 +395,7 @@ class _Loader:
         listed = manifest.get("files")
         if isinstance(listed, Seq):
             names = []
-            for name, loc in zip(listed, listed.item_locs, strict=False):
+            for name, loc in listed.located():
                 if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
                     self.ctx.error(
                         loc.pos, f"'{name}' is not a file name in this folder", "list plain file names such as ep1.yaml"
@@ -428,7 +438,7 @@ class _Loader:
             episode = self.episode(data, shown)
             scenes = data["scenes"]
             for scene_id, scene in scenes.items():
-                pos = scenes.key_locs[scene_id].pos
+                pos = scenes.key_loc(scene_id).pos
                 if not IDENT.match(scene_id):
                     self.ctx.error(
                         pos, f"'{scene_id}' cannot be a scene id", "use letters, digits and _ (no spaces or hyphens)"
@@ -439,7 +449,7 @@ class _Loader:
                     self.ctx.error(pos, f"duplicate scene id '{scene_id}' (first at {first})", "rename one of them")
                     continue
                 seen_ids[scene_id] = pos
-                raw.append((shown, scene_id, scene, scenes.value_locs[scene_id], episode))
+                raw.append((shown, scene_id, scene, scenes.value_loc(scene_id), episode))
         env = Env(variables, frozenset(seen_ids))
         scenes_out: dict[str, Scene] = {}
         for _, scene_id, data, loc, episode in raw:
@@ -447,7 +457,7 @@ class _Loader:
             if scene is not None:
                 scenes_out[scene_id] = scene
         start = manifest.get("start")
-        start_pos = manifest.value_locs["start"].pos if "start" in manifest else Pos(self.root)
+        start_pos = manifest.value_pos("start") if "start" in manifest else Pos(self.root)
         version = manifest.get("version", 1)
         return Story(
             id=str(manifest.get("id", "")),
@@ -469,7 +479,7 @@ class _Loader:
         spec = data.get("episode")
         if spec is None:
             return None
-        if not _validate(self.ctx, spec, data.value_locs["episode"], schema.EPISODE, "episode"):
+        if not _validate(self.ctx, spec, data.value_loc("episode"), schema.EPISODE, "episode"):
             return None
         return Episode(spec["number"], spec["title"], shown)
 
@@ -477,13 +487,13 @@ class _Loader:
         value = obj.get(key)
         if type(value) is not str:
             return None
-        return _compile(self.ctx, compile_template, value, obj.value_locs[key], env)
+        return _compile(self.ctx, compile_template, value, env, obj, key)
 
     def condition(self, obj: Map, key: str, env: Env) -> Condition | None:
         value = obj.get(key)
         if value is None or not isinstance(value, (str, bool)):
             return None
-        return _compile(self.ctx, compile_condition, value, obj.value_locs[key], env)
+        return _compile(self.ctx, compile_condition, value, env, obj, key)
 
     def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
         if data is None:
@@ -497,7 +507,7 @@ class _Loader:
             self.ctx.error(pos, f"scene '{scene_id}' has no way on", "add choices, goto, route or ending")
         elif len(ways) > 1:
             self.ctx.error(
-                data.key_locs[ways[1]].pos,
+                data.key_loc(ways[1]).pos,
                 f"scene '{scene_id}' has both {ways[0]} and {ways[1]}",
                 "a scene goes on in exactly one way",
             )
@@ -505,32 +515,32 @@ class _Loader:
         if isinstance(data.get("choices"), Seq):
             items = data["choices"]
             if not items:
-                self.ctx.error(data.value_locs["choices"].pos, f"scene '{scene_id}' has an empty choices list")
+                self.ctx.error(data.value_pos("choices"), f"scene '{scene_id}' has an empty choices list")
             ids: dict[str, Loc] = {}
-            for item, item_loc in zip(items, items.item_locs, strict=False):
+            for item, item_loc in items.located():
                 choice = self.choice(scene_id, item, item_loc, env, ids)
                 if choice is not None:
                     choices.append(choice)
         routes: list[Route] = []
         if isinstance(data.get("goto"), str):
-            routes.append(Route(data["goto"], None, data.value_locs["goto"].pos))
+            routes.append(Route(data["goto"], None, data.value_pos("goto")))
         if isinstance(data.get("route"), Seq):
             items = data["route"]
             if not items:
-                self.ctx.error(data.value_locs["route"].pos, f"scene '{scene_id}' has an empty route list")
-            for i, (item, item_loc) in enumerate(zip(items, items.item_locs, strict=False)):
+                self.ctx.error(data.value_pos("route"), f"scene '{scene_id}' has an empty route list")
+            for i, (item, item_loc) in enumerate(items.located()):
                 if not _validate(self.ctx, item, item_loc, schema.ROUTE, "a route"):
                     continue
                 last = i == len(items) - 1
                 if last and "if" in item:
                     self.ctx.error(
-                        item.key_locs["if"].pos,
+                        item.key_loc("if").pos,
                         "the last route has a condition, so a game could find no way on",
                         "remove 'if' from the last route",
                     )
                 if not last and "if" not in item:
                     self.ctx.warn(item_loc.pos, "this route has no condition, so the routes after it are never taken")
-                routes.append(Route(item["goto"], self.condition(item, "if", env), item.value_locs["goto"].pos))
+                routes.append(Route(item["goto"], self.condition(item, "if", env), item.value_pos("goto")))
         ending = data.get("ending") if isinstance(data.get("ending"), str) else None
         title = (
             data.get("title") if isinstance(data.get("title"), str) else scene_id.replace("_", " ").strip().capitalize()
@@ -547,7 +557,7 @@ class _Loader:
             flashback=data.get("flashback") is True,
             when=data.get("when", "") if isinstance(data.get("when"), str) else "",
             pos=pos,
-            ending_pos=data.value_locs["ending"].pos if "ending" in data else pos,
+            ending_pos=data.value_pos("ending") if "ending" in data else pos,
         )
 
     def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Loc]) -> Choice | None:
@@ -561,13 +571,11 @@ class _Loader:
         if isinstance(explicit, str):
             choice_id = explicit
             if not SLUG.match(choice_id):
-                self.ctx.error(
-                    item.value_locs["id"].pos, f"'{choice_id}' cannot be a choice id", "use a-z, digits, - and _"
-                )
+                self.ctx.error(item.value_pos("id"), f"'{choice_id}' cannot be a choice id", "use a-z, digits, - and _")
         else:
             choice_id = slugify(text) or f"choice-{len(ids) + 1}"
         if choice_id in ids:
-            where = item.value_locs["id"].pos if "id" in item else item.value_locs["text"].pos
+            where = item.value_pos("id") if "id" in item else item.value_pos("text")
             self.ctx.error(
                 where,
                 f"two choices in scene '{scene_id}' have the id '{choice_id}' (first at line {ids[choice_id].line})",
@@ -578,7 +586,7 @@ class _Loader:
         locked, once, fallback = get("locked"), get("once"), get("fallback")
         if locked is not None and "requires" not in item:
             self.ctx.warn(
-                item.key_locs["locked"].pos, "'locked' has no effect without 'requires'", "add requires: a condition"
+                item.key_loc("locked").pos, "'locked' has no effect without 'requires'", "add requires: a condition"
             )
         if fallback is True and ("if" in item or "requires" in item):
             self.ctx.warn(loc.pos, "a fallback choice with a condition may leave a game with no way on")
@@ -596,7 +604,7 @@ class _Loader:
             effects=_effects(self.ctx, item, env),
             reply=self.template(item, "reply", env),
             pos=loc.pos,
-            goto_pos=item.value_locs["goto"].pos,
+            goto_pos=item.value_pos("goto"),
         )
 
 

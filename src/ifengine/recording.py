@@ -55,7 +55,7 @@ def read(path: str) -> Recording:
     for key in data:
         if key not in ("story", "choices", "ending"):
             raise SourceError(
-                error(data.key_locs[key].pos, f"unknown key '{key}' in a recording", "keys: story, choices, ending")
+                error(data.key_loc(key).pos, f"unknown key '{key}' in a recording", "keys: story, choices, ending")
             )
     story = data.get("story")
     choices = data.get("choices")
@@ -63,12 +63,12 @@ def read(path: str) -> Recording:
     if not isinstance(story, str):
         raise SourceError(error(data.loc.pos, "a recording needs story: the story's id"))
     if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
-        where = data.value_locs["choices"].pos if "choices" in data else data.loc.pos
+        where = data.value_pos("choices") if "choices" in data else data.loc.pos
         raise SourceError(error(where, "choices: must be a list of choice keys such as shore:search-the-boat"))
     if len(choices) > MAX_CHOICES:
-        raise SourceError(error(data.value_locs["choices"].pos, f"more than {MAX_CHOICES:,} choices"))
+        raise SourceError(error(data.value_pos("choices"), f"more than {MAX_CHOICES:,} choices"))
     if ending is not None and not isinstance(ending, str):
-        raise SourceError(error(data.value_locs["ending"].pos, "ending: must be an ending id"))
-    positions = tuple(loc.pos for loc in choices.item_locs) if isinstance(choices, Seq) else ()
-    ending_pos = data.value_locs["ending"].pos if "ending" in data else None
+        raise SourceError(error(data.value_pos("ending"), "ending: must be an ending id"))
+    positions = tuple(loc.pos for _, loc in choices.located()) if isinstance(choices, Seq) else ()
+    ending_pos = data.value_pos("ending") if "ending" in data else None
     return Recording(story, tuple(choices), ending, positions, ending_pos)

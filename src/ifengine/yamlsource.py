@@ -10,6 +10,7 @@ Scalars are resolved with YAML 1.2 core rules, so `No` and `on` stay text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import yaml
@@ -76,21 +77,54 @@ class Loc(NamedTuple):
         return Pos(self.path, self.line, self.col + offset)
 
 
-class Map(dict[str, Any]):
-    """A mapping with the location of itself, of each key and of each value."""
+# Where a value is, as the builder keeps it: a Loc, or for a plain scalar the
+# parser's own mark (line and column from 0), which costs nothing to keep and
+# becomes a Loc only when someone asks where the value is.
+Where = Any
 
-    __slots__ = ("key_locs", "loc", "value_locs")
+
+def _as_loc(where: Where, path: str) -> Loc:
+    if type(where) is Loc:
+        return where
+    return _new_tuple(Loc, (path, where.line + 1, where.column + 1, None, None))
+
+
+class Map(dict[str, Any]):
+    """A mapping that remembers where it, each key and each value came from."""
+
+    __slots__ = ("_keys", "_values", "loc")
     loc: Loc
-    key_locs: dict[str, Loc]
-    value_locs: dict[str, Loc]
+    _keys: dict[str, Where]
+    _values: dict[str, Where]
+
+    def key_loc(self, key: str) -> Loc:
+        return _as_loc(self._keys[key], self.loc.path)
+
+    def value_loc(self, key: str) -> Loc:
+        return _as_loc(self._values[key], self.loc.path)
+
+    def value_pos(self, key: str) -> Pos:
+        where = self._values[key]
+        if type(where) is Loc:
+            return where.pos
+        return _new_tuple(Pos, (self.loc.path, where.line + 1, where.column + 1))
 
 
 class Seq(list[Any]):
-    """A sequence with the location of itself and of each item."""
+    """A sequence that remembers where it and each item came from."""
 
-    __slots__ = ("item_locs", "loc")
+    __slots__ = ("_items", "loc")
     loc: Loc
-    item_locs: list[Loc]
+    _items: list[Where]
+
+    def item_loc(self, index: int) -> Loc:
+        return _as_loc(self._items[index], self.loc.path)
+
+    def located(self) -> Iterator[tuple[Any, Loc]]:
+        """Each item with its location."""
+        path = self.loc.path
+        for item, where in zip(self, self._items, strict=True):
+            yield item, _as_loc(where, path)
 
 
 class SourceError(Exception):
@@ -117,8 +151,9 @@ _STANDARD_TAGS = {
 _SPECIAL_START = frozenset("~nNtTfF0123456789+-.")
 
 
-def _resolve(value: str, style: str | None, tag: str | None, loc: Loc) -> Any:
-    if style is not None or tag in ("tag:yaml.org,2002:str", "!"):
+def _resolve(value: str, tag: str | None, path: str, mark: Any) -> Any:
+    """A plain scalar's value under YAML 1.2 core rules (quoted and block scalars stay text)."""
+    if tag in ("tag:yaml.org,2002:str", "!"):
         return value
     if value and value[0] not in _SPECIAL_START:  # words: the common case, and never special
         return value
@@ -131,11 +166,11 @@ def _resolve(value: str, style: str | None, tag: str | None, loc: Loc) -> Any:
     if _INT.match(value) or _HEX.match(value):
         digits = value.lstrip("+-")
         if len(digits) > MAX_INT_DIGITS:
-            raise SourceError(error(loc.pos, f"number has more than {MAX_INT_DIGITS} digits", "quote it if it is text"))
+            raise _refuse(path, mark, f"number has more than {MAX_INT_DIGITS} digits", "quote it if it is text")
         return int(value, 16) if _HEX.match(value) else int(value)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         if len(value) > 32:
-            raise SourceError(error(loc.pos, "number is too long", "quote it if it is text"))
+            raise _refuse(path, mark, "number is too long", "quote it if it is text")
         return float(value)
     return value
 
@@ -225,12 +260,12 @@ def _build(path: str, text: str) -> Any:
     aliases expanded) is the growth of one running count while it is open.
     """
     # The open containers above the current one, each as its local state:
-    # (container, is a map, pending key, key loc, count at its start, anchor).
-    parents: list[tuple[Any, bool, Any, Loc | None, int, str | None]] = []
+    # (container, is a map, pending key, where the key is, count at its start, anchor).
+    parents: list[tuple[Any, bool, Any, Where, int, str | None]] = []
     top: Any = None  # the open container; None at the top level
     top_is_map = False
     top_key: str | None = None  # a map's key waiting for its value
-    top_key_loc: Loc | None = None
+    top_key_loc: Where = None
     top_start = 0
     top_anchor: str | None = None
     anchors: dict[str, tuple[Any, int]] = {}
@@ -258,40 +293,38 @@ def _build(path: str, text: str) -> Any:
                 style = event.style  # "" when plain
                 value = event.value
                 if not style:
-                    loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
+                    where = mark  # made into a Loc only if asked for
                     if top_is_map and top_key is None:
                         pass
                     elif tag is None and value and value[0] not in special_start:
                         pass  # a plain word: the common case, and never special
                     else:
-                        value = _resolve(value, None, tag, loc)
+                        value = _resolve(value, tag, path, mark)
                 else:
-                    loc = new_loc(
+                    where = new_loc(
                         Loc, (path, mark.line + 1, mark.column + 1, style, text if style in ("|", ">") else None)
                     )
                 if top_is_map:
                     if top_key is None:
                         # A mapping key: always text, exactly as written.
-                        if value in top.key_locs:
-                            first = top.key_locs[value].line
-                            raise SourceError(
-                                error(
-                                    loc.pos,
-                                    f"duplicate key '{value}' (first at line {first})",
-                                    "remove or rename one of them",
-                                )
+                        if value in top:
+                            raise _refuse(
+                                path,
+                                mark,
+                                f"duplicate key '{value}' (first at line {top.key_loc(value).line})",
+                                "remove or rename one of them",
                             )
-                        top_key, top_key_loc = value, loc
+                        top_key, top_key_loc = value, mark
                         continue
                     if top_key == "<<":
-                        _put_in_map(top, top_key, top_key_loc, value, loc)
+                        _put_in_map(top, top_key, top_key_loc, value, where)
                     top[top_key] = value
-                    top.key_locs[top_key] = top_key_loc
-                    top.value_locs[top_key] = loc
+                    top._keys[top_key] = top_key_loc
+                    top._values[top_key] = where
                     top_key = None
                 elif top is not None:
                     top.append(value)
-                    top.item_locs.append(loc)
+                    top._items.append(where)
                 else:
                     root, root_seen = value, True
                 if event.anchor:
@@ -309,7 +342,7 @@ def _build(path: str, text: str) -> Any:
                     top_key = None
                 else:
                     top.append(value)
-                    top.item_locs.append(value.loc)
+                    top._items.append(value.loc)
                 continue
             if kind is MappingStartEvent or kind is SequenceStartEvent:
                 mark = event.start_mark
@@ -327,10 +360,10 @@ def _build(path: str, text: str) -> Any:
                 container: Map | Seq
                 if kind is MappingStartEvent:
                     container = Map()
-                    container.key_locs, container.value_locs = {}, {}
+                    container._keys, container._values = {}, {}
                 else:
                     container = Seq()
-                    container.item_locs = []
+                    container._items = []
                 container.loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
                 parents.append((top, top_is_map, top_key, top_key_loc, top_start, top_anchor))
                 top, top_is_map, top_key, top_key_loc = container, kind is MappingStartEvent, None, None
@@ -358,7 +391,7 @@ def _build(path: str, text: str) -> Any:
                     top_key = None
                 else:
                     top.append(value)
-                    top.item_locs.append(loc)
+                    top._items.append(loc)
                 continue
             if kind is DocumentStartEvent:
                 documents += 1
@@ -379,17 +412,18 @@ def _build(path: str, text: str) -> Any:
     return root
 
 
-def _put_in_map(container: Map, key: str | None, key_loc: Loc | None, value: Any, loc: Loc) -> None:
+def _put_in_map(container: Map, key: str | None, key_where: Where, value: Any, where: Where) -> None:
     if key is None:
-        raise SourceError(error(loc.pos, "a key must be plain text, not a list or mapping"))
+        raise SourceError(
+            error(_as_loc(where, container.loc.path).pos, "a key must be plain text, not a list or mapping")
+        )
     if key == "<<":
         raise SourceError(
-            error(key_loc.pos if key_loc else loc.pos, "merge keys (<<) are not supported", "write the keys out")
+            error(_as_loc(key_where, container.loc.path).pos, "merge keys (<<) are not supported", "write the keys out")
         )
     container[key] = value
-    assert key_loc is not None
-    container.key_locs[key] = key_loc
-    container.value_locs[key] = loc
+    container._keys[key] = key_where
+    container._values[key] = where
 
 
 def read_bytes(path: str, display: str | None = None) -> bytes:
