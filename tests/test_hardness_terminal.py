@@ -82,8 +82,10 @@ def test_story_prose_and_choices_never_carry_control_characters(lighthouse: Stor
     # Build a story the loader would refuse, to prove the renderers do not rely on it.
     env = Env(lighthouse.variables, frozenset(lighthouse.scenes))
     shore = lighthouse.scenes["shore"]
-    choices = tuple(c._replace(text=compile_template(f"go {hostile}", env)) for c in shore.choices)
-    scene = shore._replace(title=hostile, text=compile_template(f"Sea {hostile} spray", env), choices=choices)
+    choices = tuple(dataclasses.replace(c, text=compile_template(f"go {hostile}", env)) for c in shore.choices)
+    scene = dataclasses.replace(
+        shore, title=hostile, text=compile_template(f"Sea {hostile} spray", env), choices=choices
+    )
     story = dataclasses.replace(
         lighthouse, title=f"T{hostile}", author=hostile, scenes={**lighthouse.scenes, "shore": scene}
     )

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable, choice_key
+from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable
 from .text import Template, compile_template, find_control
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
@@ -593,7 +593,6 @@ class _Loader:
         return Choice(
             id=choice_id,
             scene=scene_id,
-            key=choice_key(scene_id, choice_id),
             text=self.template(item, "text", env) or compile_template("", env),
             goto=item["goto"],
             condition=self.condition(item, "if", env),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .diagnostics import NOWHERE, Pos
 
@@ -71,21 +71,12 @@ class Episode:
     path: str
 
 
-def choice_key(scene: str, choice_id: str) -> str:
-    """What saves and recordings store for a choice: "scene:id"."""
-    return f"{scene}:{choice_id}"
-
-
-class Choice(NamedTuple):
-    """One option in a scene. `key` (`choice_key(scene, id)`) is what saves and recordings store.
-
-    Choices and scenes are named tuples rather than frozen dataclasses: a large
-    story has tens of thousands of them and a tuple is made several times faster.
-    """
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option in a scene. `key` ("scene:id") is what saves and recordings store."""
 
     id: str
     scene: str
-    key: str
     text: Template
     goto: str
     condition: Condition | None = None  # hidden when false
@@ -97,6 +88,10 @@ class Choice(NamedTuple):
     reply: Template | None = None
     pos: Pos = NOWHERE
     goto_pos: Pos = NOWHERE
+    key: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.scene}:{self.id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +103,8 @@ class Route:
     pos: Pos = NOWHERE
 
 
-class Scene(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Scene:
     """A place in the story. Exactly one of choices, routes or ending says how it goes on."""
 
     id: str
