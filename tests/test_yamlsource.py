@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
-from ifengine.yamlsource import MAX_DEPTH, SourceError, decode, load_text
+from ifengine import yamlsource
+from ifengine.yamlsource import MAX_DEPTH, Map, Seq, SourceError, decode, load_text
 
 
 def located(text: str) -> str:
@@ -20,6 +22,30 @@ def test_values_remember_their_positions() -> None:
     assert data == {"a": 1, "b": ["x", "y"]}
     assert str(data.key_loc("b").pos) == "f.yaml:2:1"
     assert str(data["b"].item_loc(1).pos) == "f.yaml:4:5"
+
+
+def _positions(value: object, at: str = "") -> list[tuple[str, str]]:
+    """Every value's path in the document and its position, to compare two parses."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, Map):
+        for key, item in value.items():
+            found += [(f"{at}/{key}=", str(value.key_loc(key).pos)), (f"{at}/{key}", str(value.value_loc(key).pos))]
+            found += _positions(item, f"{at}/{key}")
+    elif isinstance(value, Seq):
+        for index, (item, loc) in enumerate(value.located()):
+            found += [(f"{at}[{index}]", str(loc.pos)), *_positions(item, f"{at}[{index}]")]
+    return found
+
+
+def test_the_pure_python_parser_gives_the_same_data_and_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml is optional: without it, PyYAML's own parser must give identical results.
+    text = "a: 1\nb:\n  - x\n  - 'y'\n  - c: |\n      block\n    d: [1, \"two\", {g: ~}]\ne: &x [p, q]\nf: *x\n"
+    fast = load_text("f.yaml", text)
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    slow = load_text("f.yaml", text)
+    assert fast == slow
+    assert _positions(fast) == _positions(slow)
+    assert len(_positions(fast)) > 10
 
 
 def test_core_schema_keeps_yes_no_and_on_as_text() -> None:

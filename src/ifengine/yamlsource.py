@@ -44,8 +44,9 @@ _new_tuple = tuple.__new__
 class Loc(NamedTuple):
     """Where a value starts, and enough to find a character inside a string scalar.
 
-    A named tuple, with its Pos built only when asked for: the parser makes
-    one for every value in a story, so it must be cheap to create.
+    A named tuple, with its Pos built only when asked for. The parser makes
+    one for each container and quoted or block scalar; a plain scalar keeps
+    the parser's mark instead, and `Map`/`Seq` turn it into a Loc on request.
     """
 
     path: str
