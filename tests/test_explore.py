@@ -6,7 +6,7 @@ import pytest
 
 from conftest import LIGHTHOUSE, MANIFEST, SCENES, StoryFactory
 from ifengine import explore, load_story, replay
-from ifengine.explorer import liveness
+from ifengine.explorer import liveness, scenes_counted
 
 
 def test_lighthouse_is_fully_reachable() -> None:
@@ -111,3 +111,17 @@ def test_the_longest_playthrough_counts_every_path_not_only_the_first_found(make
     scenes += "  c:\n    choices:\n      - text: Go on\n        goto: d\n  d:\n    choices:\n      - text: Go on\n        goto: b\n"
     report = explore(load_story(str(make_story(scenes=scenes))))
     assert (report.shortest, report.longest) == (1, 3)
+
+
+def test_only_visit_counts_that_play_reads_are_carried(make_story: StoryFactory) -> None:
+    # A route reads seen(a) and an effect reads visits(c); no expression reads b's or won's count,
+    # and prose that shows a count is display only.
+    scenes = SCENES.replace("      - if: coin in bag\n", "      - if: coin in bag and seen(a)\n").replace(
+        "    do: [f = true]\n", "    do: [n = visits(c)]\n"
+    )
+    scenes += "  c:\n    text: 'You were at b {visits(b)} times.'\n    goto: b\n"
+    story = load_story(str(make_story(scenes=scenes)))
+    assert scenes_counted(story) == {"a", "c"}
+    report = explore(story)
+    assert report.ok is False and report.unreached_scenes == ["c"]
+    assert report.reached_scenes == {"a", "b", "won", "lost"}

@@ -111,6 +111,25 @@ def liveness(story: Story) -> Liveness:
     return Liveness({sid: frozenset(atoms) for sid, atoms in choice_point.items()})
 
 
+def scenes_counted(story: Story) -> frozenset[str]:
+    """Scenes whose visit count some condition or effect reads (`seen`, `visits`).
+
+    Play depends on no other visit counts, so the explorer carries only these:
+    on a long story, copying every count at every step would make each step
+    cost as much as the path so far.
+    """
+    counted: set[str] = set()
+    for scene in story.scenes.values():
+        readers: list[Any] = [r.condition for r in scene.routes]
+        readers += scene.effects
+        for choice in scene.choices:
+            readers += [choice.condition, choice.requirement, *choice.effects]
+        for reader in readers:
+            if reader is not None:
+                counted.update(a[1] for a in reader.reads if a[0] in ("seen", "visits"))
+    return frozenset(counted)
+
+
 KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
 
 
@@ -236,6 +255,11 @@ class Report:
         }
 
 
+def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, int]:
+    """The visit counts play can read (see `scenes_counted`), in the order they were made."""
+    return {scene: n for scene, n in visits.items() if scene in counted}
+
+
 def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
     path = []
     while node > 0:
@@ -278,6 +302,7 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
     ending_depths: list[int] = []
     stuck_nodes: set[int] = set()
     reached_scenes = set(first.visits)
+    counted = scenes_counted(story)
     taken_choices = report.taken_choices
     ending_paths = report.ending_paths
 
@@ -291,7 +316,7 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
         key_of, table = tables[first.scene]
         table[key_of(first.values, first.visits, first.taken)] = 0
         edges.append([])
-        queue.append((0, (first.scene, first.values, dict(first.visits), first.taken, (), (), None)))
+        queue.append((0, (first.scene, first.values, _counted(first.visits, counted), first.taken, (), (), None)))
     all_scenes = len(story.scenes)
     while queue:
         node, (scene, values, visits, taken, _, _, _) = queue.popleft()
@@ -338,7 +363,7 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
                 report.complete = False
                 queue.clear()
                 break
-            queue.append((child, parts))
+            queue.append((child, (next_scene, next_values, _counted(next_visits, counted), next_taken, (), (), None)))
     report.states = len(edges)
     report.reached_scenes = reached_scenes
     report.unreached_scenes = [s for s in story.scenes if s not in reached_scenes]
