@@ -169,7 +169,7 @@ def _read_text(path: str) -> str:
         if size > MAX_BYTES:
             raise _Damaged(f"it is {size:,} bytes, too large to be a save")
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(size + 1)  # not MAX_BYTES: that would allocate all of it first
     except FileNotFoundError:
         raise _Damaged("there is no save in this slot (type saves to list them)") from None
     except IsADirectoryError:

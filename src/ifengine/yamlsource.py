@@ -9,6 +9,7 @@ Scalars are resolved with YAML 1.2 core rules, so `No` and `on` stay text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -431,7 +432,10 @@ def read_bytes(path: str, display: str | None = None) -> bytes:
     """A file's bytes, never more than one past the size limit (so `decode` can refuse it)."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            # Ask for what the file holds (a read of the limit would first allocate all of it);
+            # a size of 0 may be a pipe or a special file, so those are read up to the limit.
+            size = os.fstat(handle.fileno()).st_size
+            return handle.read(min(size, MAX_FILE_BYTES) + 1 if size else MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SourceError(error(Pos(display or path), f"cannot read file: {exc.strerror or exc}")) from None
 
