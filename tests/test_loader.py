@@ -194,7 +194,14 @@ def test_fingerprint_changes_with_content(make_story: StoryFactory) -> None:
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("Call Leo's office", "call-leo-s-office"), ("Wait {if n > 1}long{/if}", "wait-long"), ("¿Qué?", "qu")],
+    [
+        ("Call Leo's office", "call-leos-office"),
+        ("Call Doña Sara at Santillán\u2019s", "call-dona-sara-at-santillans"),
+        ("'Leave,' she said", "leave-she-said"),
+        ("Wait {if n > 1}long{/if}", "wait-long"),
+        ("¿Qué?", "que"),
+        ("Ждать", ""),
+    ],
 )
 def test_choice_ids_default_to_a_slug_of_the_text(text: str, slug: str) -> None:
     assert slugify(text) == slug

@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -200,12 +201,21 @@ def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
 
 
 _TAGS = re.compile(r"\{[^}]*\}")
+_APOSTROPHE = re.compile(r"(?<=\w)['\u2019](?=\w)")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    """The default id of a choice: its words, lower-cased and joined with hyphens."""
+    """The default id of a choice: its words, lower-cased and joined with hyphens.
+
+    Accents are dropped (Doña → dona) and an apostrophe inside a word joins it
+    (Leo's → leos), so ids read like the text they come from.
+    """
     words = _TAGS.sub(" ", text) if "{" in text else text
+    if not words.isascii():
+        words = "".join(c for c in unicodedata.normalize("NFKD", words) if not unicodedata.combining(c))
+    if "'" in words or "\u2019" in words:
+        words = _APOSTROPHE.sub("", words)
     slug = _NOT_SLUG.sub("-", words.lower()).strip("-")
     if len(slug) > 40:
         slug = slug[:40].rsplit("-", 1)[0]
