@@ -7,6 +7,7 @@ import pytest
 from conftest import LIGHTHOUSE, MANIFEST, SCENES, StoryFactory
 from ifengine import explore, load_story, replay
 from ifengine.explorer import liveness, scenes_counted
+from ifengine.report import format_report
 
 
 def test_lighthouse_is_fully_reachable() -> None:
@@ -67,11 +68,15 @@ def test_state_limit_is_reported_not_hung(make_story: StoryFactory) -> None:
 
 def test_cycles_fall_back_to_seeded_sampling(make_story: StoryFactory) -> None:
     scenes = SCENES.replace("      - text: Leave\n", "      - text: Wait\n        goto: a\n      - text: Leave\n")
-    report = explore(load_story(str(make_story(scenes=scenes))))
+    story = load_story(str(make_story(scenes=scenes)))
+    report = explore(story)
     assert report.complete
     assert report.share_method.startswith("sampled") and "seed 1" in report.share_method
     assert sum(report.shares.values()) == pytest.approx(1.0)
     assert report.shares["win"] == pytest.approx(0.5, abs=0.02)
+    # Wait, wait, wait...: no playthrough is the longest.
+    assert report.loops and report.to_data()["longest_playthrough"] is None
+    assert "a game can go on without end" in format_report(story, report)
 
 
 def test_liveness_merges_states_that_differ_only_in_what_is_never_read(make_story: StoryFactory) -> None:

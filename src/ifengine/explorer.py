@@ -223,8 +223,9 @@ class Report:
     stuck_share: float = 0.0
     share_method: str = ""
     errors: list[str] = field(default_factory=list)
-    longest: int = 0
+    longest: int = 0  # 0 when `loops`: there is then no longest playthrough
     shortest: int = 0
+    loops: bool = False  # some choice leads back to a state already passed, so a game can go on without end
 
     @property
     def ok(self) -> bool:
@@ -251,7 +252,8 @@ class Report:
             "dead_ends": [{"scene": s, "path": p} for s, p in self.dead_ends],
             "errors": self.errors,
             "shortest_playthrough": self.shortest,
-            "longest_playthrough": self.longest,
+            "longest_playthrough": None if self.loops else self.longest,
+            "loops": self.loops,
         }
 
 
@@ -428,6 +430,7 @@ def _shares(
             if indegree[child] == 0:
                 ready.append(child)
     if done != len(edges):
+        report.loops, report.longest = True, 0
         _sample_shares(story, report, seed)
         return
     report.longest = longest_game

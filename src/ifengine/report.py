@@ -34,7 +34,12 @@ def format_report(story: Story, report: Report) -> str:
             lines.append(f"           {_steps(story, path)}")
     if report.stuck_share:
         lines.append(f"  {report.stuck_share * 100:5.1f}%  (stuck in a dead end)")
-    if report.shortest:
+    if report.shortest and report.loops:
+        lines.append(
+            f"Playthroughs take at least {report.shortest} choices, and a game can go on without end:"
+            " some choices lead back to a state already passed."
+        )
+    elif report.shortest:
         lines.append(f"Playthroughs take {report.shortest} to {report.longest} choices.")
     lines.append("")
     reached = len(story.scenes) - len(report.unreached_scenes)
