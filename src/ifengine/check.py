@@ -8,13 +8,9 @@ routing loops. Questions that need real play are the explorer's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .diagnostics import Diagnostic, error, suggest, warning
+from .expr import Atom, Effect
 from .model import Story
-
-if TYPE_CHECKING:
-    from .expr import Atom
 
 
 def _scene_links(story: Story) -> list[Diagnostic]:
@@ -120,25 +116,13 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
 
 def _variable_use(story: Story) -> list[Diagnostic]:
     """Variables never used at all, or never changed; prose that shows one counts as a use."""
-    # Conditions, effects and templates are compiled once per distinct text
-    # and shared, so gather their distinct sets of reads first.
+    # Shared compiled texts come many times: gather their distinct read sets first.
     reads: set[frozenset[Atom]] = set()
     written: set[str] = set()
-    for scene in story.scenes.values():
-        if scene.text is not None:
-            reads.add(scene.text.reads)
-        for route in scene.routes:
-            if route.condition is not None:
-                reads.add(route.condition.reads)
-        effects = list(scene.effects)
-        for choice in scene.choices:
-            for part in (choice.text, choice.reply, choice.condition, choice.requirement):
-                if part is not None:
-                    reads.add(part.reads)
-            effects += choice.effects
-        for effect in effects:
-            written.add(effect.target)
-            reads.add(effect.reads)
+    for part in story.compiled():
+        reads.add(part.reads)
+        if isinstance(part, Effect):
+            written.add(part.target)
     read = {atom[1] for atoms in reads for atom in atoms if atom[0] in ("var", "member", "cmp")}
     found = []
     for var in story.variables.values():

@@ -118,16 +118,7 @@ def scenes_counted(story: Story) -> frozenset[str]:
     on a long story, copying every count at every step would make each step
     cost as much as the path so far.
     """
-    counted: set[str] = set()
-    for scene in story.scenes.values():
-        readers: list[Any] = [r.condition for r in scene.routes]
-        readers += scene.effects
-        for choice in scene.choices:
-            readers += [choice.condition, choice.requirement, *choice.effects]
-        for reader in readers:
-            if reader is not None:
-                counted.update(a[1] for a in reader.reads if a[0] in ("seen", "visits"))
-    return frozenset(counted)
+    return frozenset(a[1] for part in story.compiled(prose=False) for a in part.reads if a[0] in ("seen", "visits"))
 
 
 KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
@@ -87,17 +87,23 @@ def _kind_of(value: Any) -> str:
     return ""
 
 
-_PY_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "map": (Map, dict), "list": (Seq, list)}
-_ACCEPTS: dict[int, dict[str, tuple[type, ...]]] = {}
+class _KeyTable(NamedTuple):
+    """What validation needs of a key table for every object; the tables are constants."""
+
+    accepts: dict[str, tuple[type, ...]]  # each key's accepted Python types, exactly
+    required: tuple[str, ...]
 
 
-def _accepts(spec: dict[str, schema.Field]) -> dict[str, tuple[type, ...]]:
-    """Each key's accepted Python types, exactly (a key table is a constant: computed once)."""
-    table = _ACCEPTS.get(id(spec))
+_KEY_TABLES: dict[int, _KeyTable] = {}
+
+
+def _key_table(spec: dict[str, schema.Field]) -> _KeyTable:
+    table = _KEY_TABLES.get(id(spec))
     if table is None:
-        table = _ACCEPTS[id(spec)] = {
-            key: tuple(t for kind in f.kinds for t in _PY_TYPES[kind]) for key, f in spec.items()
-        }
+        table = _KEY_TABLES[id(spec)] = _KeyTable(
+            {key: tuple(t for t, kind in _KIND_OF_TYPE.items() if kind in f.kinds) for key, f in spec.items()},
+            tuple(key for key, f in spec.items() if f.required),
+        )
     return table
 
 
@@ -107,15 +113,20 @@ def _validate(ctx: _Ctx, obj: Any, loc: Loc, spec: dict[str, schema.Field], what
         ctx.error(loc.pos, f"{what} must be a mapping of keys, not {_kind_name(obj)}")
         return False
     ok = True
-    accepts = _accepts(spec)
+    accepts, required = _key_table(spec)
     for key, value in obj.items():
         kind = type(value)
         if kind in accepts.get(key, ()):  # the common case: a known key with a value of its type
-            if kind is str and not value.isprintable() and not _refuse_control(ctx, value, obj.value_loc(key), key):
+            # (printable text has no control characters: skip making its location)
+            if (
+                kind is str
+                and not value.isprintable()
+                and not _refuse_control(ctx, value, obj.value_loc(key), f"'{key}'")
+            ):
                 ok = False
         elif not _check_value(ctx, obj, key, value, spec, what):
             ok = False
-    for key in _required(spec):
+    for key in required:
         if key not in obj:
             ctx.error(loc.pos, f"{what} is missing '{key}'", spec[key].doc)
             ok = False
@@ -136,30 +147,18 @@ def _check_value(ctx: _Ctx, obj: Map, key: str, value: Any, spec: dict[str, sche
         want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
         ctx.error(obj.value_pos(key), f"'{key}' must be {want}, not {_kind_name(value)}")
         return False
-    return kind != "str" or _refuse_control(ctx, value, obj.value_loc(key), key)
+    return kind != "str" or _refuse_control(ctx, value, obj.value_loc(key), f"'{key}'")
 
 
-def _refuse_control(ctx: _Ctx, text: str, loc: Loc, key: str = "", what: str = "") -> bool:
-    """Report a control character in text players will see (the value of `key`, or `what`); True when none."""
+def _refuse_control(ctx: _Ctx, text: str, loc: Loc, what: str) -> bool:
+    """Report a control character in text players will see; True when there is none."""
     at = find_control(text)
     if at < 0:
         return True
-    where = what or f"'{key}'"
     ctx.error(
-        loc.at(at, text), f"control character U+{ord(text[at]):04X} in {where}", "remove it; terminals would act on it"
+        loc.at(at, text), f"control character U+{ord(text[at]):04X} in {what}", "remove it; terminals would act on it"
     )
     return False
-
-
-_REQUIRED: dict[int, tuple[str, ...]] = {}
-
-
-def _required(spec: dict[str, schema.Field]) -> tuple[str, ...]:
-    """The required keys of a key table (the tables are constants: computed once each)."""
-    keys = _REQUIRED.get(id(spec))
-    if keys is None:
-        keys = _REQUIRED[id(spec)] = tuple(key for key, f in spec.items() if f.required)
-    return keys
 
 
 def _loc_in(holder: Map | Seq, key: str | int) -> Loc:
@@ -344,7 +343,7 @@ class _Loader:
             if len(set(values)) != len(values):
                 self.ctx.error(decl.value_pos("values"), f"{what} lists a value twice")
             for value, value_loc in values.located():
-                _refuse_control(self.ctx, value, value_loc, what="an enum value")
+                _refuse_control(self.ctx, value, value_loc, "an enum value")
             if default is None:
                 default = values[0]
             if default not in values:
@@ -379,7 +378,7 @@ class _Loader:
                 self.ctx.error(pos, f"'{member}' cannot be a member name", "use letters, digits and _")
                 continue
             if isinstance(spec, str):
-                _refuse_control(self.ctx, spec, of.value_loc(member), what=f"member '{member}'")
+                _refuse_control(self.ctx, spec, of.value_loc(member), f"member '{member}'")
                 members[member] = Member(member, spec)
             elif _validate(self.ctx, spec, of.value_loc(member), schema.MEMBER, f"member '{member}'"):
                 members[member] = Member(member, spec["label"], spec.get("description", ""))

@@ -7,7 +7,7 @@ runtime never parses anything while a game is played.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -161,6 +161,30 @@ class Story:
 
     def all_choices(self) -> list[Choice]:
         return [c for s in self.scenes.values() for c in s.choices]
+
+    def compiled(self, prose: bool = True) -> Iterator[Condition | Effect | Template]:
+        """Every condition and effect the story uses, and with `prose` every template.
+
+        Each has `reads`, the state it depends on. Equal texts are compiled
+        once and shared, so one object can come more than once.
+        """
+        for scene in self.scenes.values():
+            if prose and scene.text is not None:
+                yield scene.text
+            for route in scene.routes:
+                if route.condition is not None:
+                    yield route.condition
+            yield from scene.effects
+            for choice in scene.choices:
+                if choice.condition is not None:
+                    yield choice.condition
+                if choice.requirement is not None:
+                    yield choice.requirement
+                yield from choice.effects
+                if prose:
+                    yield choice.text
+                    if choice.reply is not None:
+                        yield choice.reply
 
 
 # Compiled callables see the values tuple and the visit counts.

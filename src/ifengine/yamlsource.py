@@ -267,7 +267,7 @@ def _build(path: str, text: str) -> Any:
     top: Any = None  # the open container; None at the top level
     top_is_map = False
     top_key: str | None = None  # a map's key waiting for its value
-    top_key_loc: Where = None
+    top_key_where: Where = None
     top_start = 0
     top_anchor: str | None = None
     anchors: dict[str, tuple[Any, int]] = {}
@@ -296,11 +296,9 @@ def _build(path: str, text: str) -> Any:
                 value = event.value
                 if not style:
                     where = mark  # made into a Loc only if asked for
-                    if top_is_map and top_key is None:
-                        pass
-                    elif tag is None and value and value[0] not in special_start:
-                        pass  # a plain word: the common case, and never special
-                    else:
+                    # Keys stay text as written, and a plain word (the common case) is never special.
+                    is_key = top_is_map and top_key is None
+                    if not is_key and (tag is not None or not value or value[0] in special_start):
                         value = _resolve(value, tag, path, mark)
                 else:
                     where = new_loc(
@@ -316,12 +314,12 @@ def _build(path: str, text: str) -> Any:
                                 f"duplicate key '{value}' (first at line {top.key_loc(value).line})",
                                 "remove or rename one of them",
                             )
-                        top_key, top_key_loc = value, mark
+                        top_key, top_key_where = value, mark
                         continue
                     if top_key == "<<":
-                        _put_in_map(top, top_key, top_key_loc, value, where)
+                        _put_in_map(top, top_key, top_key_where, value, where)
                     top[top_key] = value
-                    top._keys[top_key] = top_key_loc
+                    top._keys[top_key] = top_key_where
                     top._values[top_key] = where
                     top_key = None
                 elif top is not None:
@@ -336,11 +334,11 @@ def _build(path: str, text: str) -> Any:
                 value = top
                 if top_anchor:
                     anchors[top_anchor] = (value, nodes - top_start)
-                top, top_is_map, top_key, top_key_loc, top_start, top_anchor = parents.pop()
+                top, top_is_map, top_key, top_key_where, top_start, top_anchor = parents.pop()
                 if top is None:
                     root, root_seen = value, True
                 elif top_is_map:
-                    _put_in_map(top, top_key, top_key_loc, value, value.loc)
+                    _put_in_map(top, top_key, top_key_where, value, value.loc)
                     top_key = None
                 else:
                     top.append(value)
@@ -367,8 +365,8 @@ def _build(path: str, text: str) -> Any:
                     container = Seq()
                     container._items = []
                 container.loc = new_loc(Loc, (path, mark.line + 1, mark.column + 1, None, None))
-                parents.append((top, top_is_map, top_key, top_key_loc, top_start, top_anchor))
-                top, top_is_map, top_key, top_key_loc = container, kind is MappingStartEvent, None, None
+                parents.append((top, top_is_map, top_key, top_key_where, top_start, top_anchor))
+                top, top_is_map, top_key, top_key_where = container, kind is MappingStartEvent, None, None
                 top_start, top_anchor = nodes, event.anchor
                 nodes += 1
                 continue
@@ -389,7 +387,7 @@ def _build(path: str, text: str) -> Any:
                 if top is None:
                     root, root_seen = value, True
                 elif top_is_map:
-                    _put_in_map(top, top_key, top_key_loc, value, loc)
+                    _put_in_map(top, top_key, top_key_where, value, loc)
                     top_key = None
                 else:
                     top.append(value)
