@@ -118,11 +118,23 @@ def test_a_story_folder_that_is_a_symlink_is_never_followed(tmp_path: Path, stor
     (tmp_path / "saves").mkdir()
     (tmp_path / "saves" / "lighthouse").symlink_to(elsewhere)
     store = SaveStore(str(tmp_path / "saves"), story)
-    with pytest.raises(SaveError, match="is a symbolic link; saves never follow one"):
+    with pytest.raises(SaveError, match="it is a symbolic link; saves never follow one"):
         saved(store, story, "mine")
     with pytest.raises(SaveError, match="is a symbolic link"):
         store.record_ending("light", NOW)
+    [item] = store.listing()
+    assert item.path == store.folder and item.problem.startswith("it is a symbolic link")  # type: ignore[union-attr]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_saves_command_reports_a_symlinked_story_folder_in_one_line(tmp_path: Path, story: Story) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "lighthouse").symlink_to(tmp_path / "elsewhere")
+    session = Session(story, store=SaveStore(str(tmp_path), story), persist=False)
+    [table] = session.handle("saves")
+    assert table.notes == (
+        f"{tmp_path}/lighthouse: it is a symbolic link; saves never follow one out of the saves folder: remove it",
+    )  # type: ignore[attr-defined]
 
 
 # --- values no save holds ----------------------------------------------------------------
@@ -241,3 +253,15 @@ def test_many_unknown_variables_make_one_summarised_note(tmp_path: Path, story: 
     path.write_text(json.dumps(data))
     loaded = store.load("bad")
     assert loaded.notes == ("200,000 variables no longer in the story were dropped: v0, v1, v2 and 199,997 more",)
+
+
+def test_text_that_cannot_be_written_as_utf8_is_a_save_error_and_the_old_save_stays(
+    tmp_path: Path, story: Story
+) -> None:
+    store = SaveStore(str(tmp_path), story)
+    path = saved(store, story, "mine")
+    before = path.read_bytes()
+    with pytest.raises(SaveError, match="cannot write the save: it would hold text that is not valid Unicode"):
+        store.write("mine", start(story).state, "game\ud800", NOW, NOW, 1.0)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == ["mine.json"]

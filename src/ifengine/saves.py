@@ -85,6 +85,12 @@ class Loaded:
     skipped: tuple[BadSave, ...] = ()  # for `--continue`: damaged saves newer than this one
 
 
+def _write_problem(exc: OSError | UnicodeEncodeError) -> str:
+    if isinstance(exc, UnicodeEncodeError):  # a lone surrogate from the story or the caller
+        return "it would hold text that is not valid Unicode (a lone surrogate such as \\ud800)"
+    return _io_problem(exc)
+
+
 def _io_problem(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
@@ -109,10 +115,12 @@ class SaveStore:
         """Refuse a story folder that is a symlink (it could lead anywhere) or not a folder at all."""
         if os.path.islink(self.folder):
             raise SaveError(
-                f"{shown(self.folder)} is a symbolic link; saves never follow one out of the saves folder: remove it"
+                f"{shown(self.folder)}: it is a symbolic link; saves never follow one out of the saves folder: remove it"
             )
         if os.path.lexists(self.folder) and not os.path.isdir(self.folder):
-            raise SaveError(f"{shown(self.folder)} is not a folder; move it away or choose another with --saves DIR")
+            raise SaveError(
+                f"{shown(self.folder)}: it is not a folder; move it away or choose another with --saves DIR"
+            )
 
     def _ensure_folder(self) -> None:
         try:
@@ -131,9 +139,9 @@ class SaveStore:
         text = encode(self.story, state, game, created, now, play_seconds)
         try:
             write_atomically(path, text)
-        except OSError as exc:
+        except (OSError, UnicodeEncodeError) as exc:
             raise SaveError(
-                f"{shown(path)}: cannot write the save: {_io_problem(exc)}; the previous file is unchanged"
+                f"{shown(path)}: cannot write the save: {_write_problem(exc)}; the previous file is unchanged"
             ) from None
         return path
 
@@ -237,9 +245,13 @@ class SaveStore:
 
     def listing(self) -> list[SaveFile | BadSave]:
         """Every save, newest first; a bad file is listed with its problem and stops nothing else."""
+        try:
+            slots = self.slots()
+        except SaveError as exc:  # the story's folder itself cannot be used: that is the one thing to list
+            return [BadSave("", self.folder, str(exc).removeprefix(f"{shown(self.folder)}: "))]
         good: list[SaveFile] = []
         bad: list[BadSave] = []
-        for slot in self.slots():
+        for slot in slots:
             try:
                 good.append(self.read(slot))
             except SaveError as exc:
@@ -299,8 +311,8 @@ class SaveStore:
         text = json.dumps({"format": GALLERY_FORMAT, "version": 1, "story": self.story.id, "seen": seen}, indent=1)
         try:
             write_atomically(self.gallery_path, text + "\n")
-        except OSError as exc:
-            raise SaveError(f"{shown(self.gallery_path)}: cannot record the ending: {_io_problem(exc)}") from None
+        except (OSError, UnicodeEncodeError) as exc:
+            raise SaveError(f"{shown(self.gallery_path)}: cannot record the ending: {_write_problem(exc)}") from None
         return seen
 
 
