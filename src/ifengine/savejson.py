@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from typing import Any
 
 MAX_BYTES = 4 * 1024 * 1024  # far above any real save; a bigger file is not one of ours
 MAX_DIGITS = 18  # enough for any count or time a save holds; a longer number is not one of ours
 MAX_DEPTH = 16  # a save nests four levels deep; far deeper is not one of ours
+_CONTAINERS = frozenset({dict, list})  # what json.loads builds that can nest
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -145,24 +148,28 @@ def _unfinished(text: str) -> bool:
     return in_string or depth > 0
 
 
-def _check_values(data: Any) -> None:
-    """Refuse lone surrogates (text that cannot be written back as UTF-8) and deep nesting, without recursion."""
+def _check_nesting(data: Any) -> None:
+    """Refuse nesting deeper than any save has (repr and friends recurse), without recursing here."""
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, str):
-            if not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise Damaged(
-                        "it holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
-                    ) from None
-        elif isinstance(value, dict | list):
-            if depth >= MAX_DEPTH:
-                raise Damaged("it is nested too deeply to be a save")
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+        if depth >= MAX_DEPTH:
+            raise Damaged("it is nested too deeply to be a save")
+        children = list(value.values()) if isinstance(value, dict) else value
+        if _CONTAINERS.isdisjoint(map(type, children)):  # a long list of strings: checked at C speed
+            continue
+        stack.extend((child, depth + 1) for child in children if type(child) in _CONTAINERS)
+
+
+def _has_lone_surrogate(text: str, data: Any) -> bool:
+    """True if some string is not valid Unicode; only a \\uD800-\\uDFFF escape can make one, so look for those first."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return False
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def parse_json(text: str) -> Any:
@@ -185,5 +192,8 @@ def parse_json(text: str) -> Any:
         raise Damaged("it is nested too deeply to be a save") from None
     except ValueError as exc:  # a conversion limit the hooks above did not see first
         raise Damaged(f"it holds a value a save cannot: {shown(str(exc), 80)}") from None
-    _check_values(data)
+    if isinstance(data, dict | list):
+        _check_nesting(data)
+    if _has_lone_surrogate(text, data):
+        raise Damaged("it holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
     return data
