@@ -41,7 +41,7 @@ def test_a_save_being_replaced_is_never_read_as_truncated(tmp_path: Path) -> Non
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == b"ready"
         problems = []
-        for _ in range(1500):
+        for _ in range(3000):
             try:
                 store.read("slot")
             except SaveError as exc:
