@@ -265,3 +265,12 @@ def test_text_that_cannot_be_written_as_utf8_is_a_save_error_and_the_old_save_st
         store.write("mine", start(story).state, "game\ud800", NOW, NOW, 1.0)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == ["mine.json"]
+
+
+def test_an_unknown_variable_with_escape_codes_in_its_name_is_shown_escaped(tmp_path: Path, story: Story) -> None:
+    store = SaveStore(str(tmp_path), story)
+    path = saved(store, story)
+    data = json.loads(path.read_text())
+    data["state"]["values"]["evil\x1b[2J"] = 0
+    path.write_text(json.dumps(data))
+    assert store.load("bad").notes == ("variable 'evil\\x1b[2J' is no longer in the story and was dropped",)
