@@ -337,7 +337,10 @@ def _rename_without_replacing(path: str, target: str) -> None:
         os.link(path, target, follow_symlinks=False)
     except FileExistsError:
         raise
-    except (OSError, NotImplementedError):  # no hard links here (a folder, or a file system without them): check, then rename
+    except (
+        OSError,
+        NotImplementedError,
+    ):  # no hard links here (a folder, or a file system without them): check, then rename
         if os.path.lexists(target):
             raise FileExistsError(target) from None
         os.rename(path, target)
