@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import time
+
+STALE_SECONDS = 60.0  # a temporary file this old belongs to a write that was killed
 
 
 def write_atomically(path: str, text: str, prefix: str = ".tmp-") -> None:
@@ -17,6 +21,7 @@ def write_atomically(path: str, text: str, prefix: str = ".tmp-") -> None:
     import tempfile  # imported here: it pulls in `random`, and start-up never writes
 
     folder = os.path.dirname(os.path.abspath(path))
+    remove_stale_temporaries(folder, prefix)
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -38,3 +43,19 @@ def write_atomically(path: str, text: str, prefix: str = ".tmp-") -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def remove_stale_temporaries(folder: str, prefix: str = ".tmp-") -> None:
+    """Delete our own temporary files that a killed write left behind (only regular files, only old ones)."""
+    pattern = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}\.tmp")
+    try:
+        names = [name for name in os.listdir(folder) if pattern.fullmatch(name)]
+    except OSError:
+        return
+    cutoff = time.time() - STALE_SECONDS
+    for name in names:
+        candidate = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            info = os.lstat(candidate)
+            if info.st_mtime < cutoff and info.st_mode & 0o170000 == 0o100000:
+                os.unlink(candidate)

@@ -13,24 +13,27 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from .atomic import write_atomically
 from .model import Story
-from .state import GameState, StateError, from_data, to_data
+from .saveformat import BadSave as BadSave  # re-exported: the play front end lists these
+from .saveformat import SaveFile as SaveFile
+from .saveformat import decode, encode, now_text
+from .savejson import Damaged, parse_json, read_text, shown
+from .state import GameState, StateError, from_data
 
-FORMAT = "ifengine-save"
-FORMAT_VERSION = 1
 GALLERY_FORMAT = "ifengine-endings"
 AUTOSAVE = "autosave"
 PREVIOUS = "autosave-previous"  # the autosave of the game before, kept when a new game starts
 DEFAULT_FOLDER = "saves"
 ENV_FOLDER = "IFENGINE_SAVES"
-MAX_BYTES = 4 * 1024 * 1024  # far above any real save; a bigger file is not one of ours
 SLOT_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+STORY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# Names Windows keeps for devices, whatever their case or extension: never a file we write.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
 _GALLERY_NAME = "_endings.json"  # starts with "_", which no slot name can
 
 
@@ -39,12 +42,30 @@ class SaveError(Exception):
 
 
 def check_slot(name: str) -> str:
-    """The slot name if it is safe to use as a file name; SaveError says what a good one looks like."""
-    if SLOT_PATTERN.fullmatch(name):
-        return name
-    shown = name if len(name) <= 40 and name.isprintable() else repr(name[:40]) + ("..." if len(name) > 40 else "")
+    """The slot name if it is safe to use as a file name on any system; SaveError says what a good one looks like."""
+    if not SLOT_PATTERN.fullmatch(name):
+        raise SaveError(
+            f"'{shown(name, 40)}' cannot be a slot name: use 1 to 40 letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    if name.lower() in DEVICE_NAMES:
+        raise SaveError(f"'{name}' cannot be a slot name: Windows keeps it for a device; choose another name")
+    reserved = next((r for r in (AUTOSAVE, PREVIOUS) if r == name.lower() and r != name), None)
+    if reserved is not None:
+        raise SaveError(
+            f"'{name}' cannot be a slot name: it differs from the game's own slot '{reserved}' only by case; "
+            "choose another name"
+        )
+    return name
+
+
+def check_story_id(story_id: str) -> str:
+    """The story id if it can name a saves folder on any system; SaveError (one line) otherwise."""
+    if STORY_ID_PATTERN.fullmatch(story_id) and story_id.lower() not in DEVICE_NAMES:
+        return story_id
     raise SaveError(
-        f"'{shown}' cannot be a slot name: use 1 to 40 letters, digits, '-' or '_', starting with a letter or digit"
+        f"the story id '{shown(story_id, 64)}' cannot name a saves folder: use 1 to 64 letters, digits, '-' or '_', "
+        "starting with a letter or digit, and not a Windows device name"
     )
 
 
@@ -54,57 +75,6 @@ def default_folder(environ: dict[str, str] | None = None) -> str:
     return env.get(ENV_FOLDER) or DEFAULT_FOLDER
 
 
-def now_text(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
-
-
-def _time(text: Any, field: str) -> float:
-    if not isinstance(text, str):
-        raise _Damaged(f"times.{field} should be a date and time")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise _Damaged(f"times.{field} is not a date and time: {text[:40]!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """Who a save belongs to and when: everything the saves table shows."""
-
-    game: str  # one id per playthrough, so an autosave never silently replaces another game's
-    story_id: str
-    story_version: int
-    fingerprint: str
-    scene: str
-    scene_title: str
-    episode: int | None
-    created: float
-    saved: float
-    play_seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class SaveFile:
-    """A save as read from disk: its slot, its path, its metadata and its raw state data."""
-
-    slot: str
-    path: str
-    meta: Meta
-    state: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class BadSave:
-    """A file in the saves folder that could not be read; `problem` is the one-line reason."""
-
-    slot: str
-    path: str
-    problem: str
-
-
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """A save fitted to the story as it is now; `notes` say what had to change."""
@@ -112,141 +82,13 @@ class Loaded:
     save: SaveFile
     state: GameState
     notes: tuple[str, ...]
+    skipped: tuple[BadSave, ...] = ()  # for `--continue`: damaged saves newer than this one
 
 
-class _Damaged(Exception):
-    """Internal: one field of a save is wrong; becomes a SaveError naming the file."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise _Damaged(f"the key '{key[:40]}' appears twice")
-        data[key] = value
-    return data
-
-
-def _no_constants(name: str) -> Any:
-    raise _Damaged(f"{name} is not a number a save can hold")
-
-
-def _unfinished(text: str) -> bool:
-    """True when the text stops inside a string or before its brackets close: a cut-off file."""
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-    return in_string or depth > 0
-
-
-def parse_json(text: str) -> Any:
-    """Strict JSON: no NaN/Infinity, no repeated keys, and deep nesting refused rather than crashing."""
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        if _unfinished(text):
-            raise _Damaged("it ends in the middle of the data; the file is truncated") from None
-        raise _Damaged(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise _Damaged("it is nested too deeply to be a save") from None
-
-
-def _read_text(path: str) -> str:
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise _Damaged(f"it is {size:,} bytes, too large to be a save")
-        with open(path, "rb") as handle:
-            raw = handle.read(size + 1)  # not MAX_BYTES: that would allocate all of it first
-    except FileNotFoundError:
-        raise _Damaged("there is no save in this slot (type saves to list them)") from None
-    except IsADirectoryError:
-        raise _Damaged("it is a folder, not a save file") from None
-    except OSError as exc:
-        raise _Damaged(f"it cannot be read ({exc.strerror or exc})") from None
-    if not raw.strip():
-        raise _Damaged("it is empty; the file is truncated")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _Damaged("it is not UTF-8 text; the file is damaged") from None
-
-
-def _field(data: dict[str, Any], name: str, kind: type, what: str) -> Any:
-    value = data.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Damaged(f"'{name}' should be {what}")
-    return value
-
-
-def _decode(slot: str, path: str, text: str) -> SaveFile:
-    data = parse_json(text)
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _Damaged("it is not an ifengine save")
-    version = data.get("version")
-    if version != FORMAT_VERSION:
-        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            raise _Damaged(
-                f"it was written in save format {version} by a newer ifengine; this one reads format {FORMAT_VERSION}"
-            )
-        raise _Damaged(f"its save format version is {version!r}; this ifengine reads format {FORMAT_VERSION}")
-    story = _field(data, "story", dict, "a mapping with the story's id, version and fingerprint")
-    where = _field(data, "where", dict, "a mapping with the scene and its title")
-    times = _field(data, "times", dict, "a mapping with created, saved and play_seconds")
-    state = _field(data, "state", dict, "a mapping")
-    game = _field(data, "game", str, "text")
-    episode = where.get("episode")
-    if episode is not None and (not isinstance(episode, int) or isinstance(episode, bool)):
-        raise _Damaged("'where.episode' should be a number")
-    play = times.get("play_seconds")
-    if not isinstance(play, int | float) or isinstance(play, bool) or not 0 <= play < 1e10:
-        raise _Damaged("'times.play_seconds' should be a number of seconds")
-    meta = Meta(
-        game=game,
-        story_id=_field(story, "id", str, "the story's id"),
-        story_version=_field(story, "version", int, "a whole number"),
-        fingerprint=_field(story, "fingerprint", str, "text"),
-        scene=_field(where, "scene", str, "a scene id"),
-        scene_title=_field(where, "title", str, "text"),
-        episode=episode,
-        created=_time(times.get("created"), "created"),
-        saved=_time(times.get("saved"), "saved"),
-        play_seconds=float(play),
-    )
-    if state.get("scene") != meta.scene:
-        raise _Damaged("its scene and its state disagree")
-    return SaveFile(slot, path, meta, state)
-
-
-def encode(story: Story, state: GameState, game: str, created: float, saved: float, play_seconds: float) -> str:
-    """The JSON text of a save: plain data only, never anything that runs code on load."""
-    scene = story.scenes[state.scene]
-    data = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "game": game,
-        "story": {"id": story.id, "version": story.version, "fingerprint": story.fingerprint, "title": story.title},
-        "where": {
-            "scene": state.scene,
-            "title": scene.title,
-            "episode": scene.episode.number if scene.episode else None,
-        },
-        "times": {"created": now_text(created), "saved": now_text(saved), "play_seconds": round(play_seconds, 1)},
-        "state": to_data(story, state),
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+def _write_problem(exc: OSError | UnicodeEncodeError) -> str:
+    if isinstance(exc, UnicodeEncodeError):  # a lone surrogate from the story or the caller
+        return "it would hold text that is not valid Unicode (a lone surrogate such as \\ud800)"
+    return _io_problem(exc)
 
 
 def _io_problem(exc: OSError) -> str:
@@ -254,23 +96,41 @@ def _io_problem(exc: OSError) -> str:
 
 
 class SaveStore:
-    """The saves of one story in one saves folder."""
+    """The saves of one story in one saves folder.
+
+    The story id names the folder, so it must be a plain, portable name (the
+    loader checks it too; this is the second line of defence).
+    """
 
     def __init__(self, root: str, story: Story) -> None:
         self.root = root
         self.story = story
-        self.folder = os.path.join(root, story.id)
+        self.folder = os.path.join(root, check_story_id(story.id))
 
     def path(self, slot: str) -> str:
+        self._check_folder()
         return os.path.join(self.folder, check_slot(slot) + ".json")
+
+    def _check_folder(self) -> None:
+        """Refuse a story folder that is a symlink (it could lead anywhere) or not a folder at all."""
+        if os.path.islink(self.folder):
+            raise SaveError(
+                f"{shown(self.folder)}: it is a symbolic link; saves never follow one out of the saves folder: remove it"
+            )
+        if os.path.lexists(self.folder) and not os.path.isdir(self.folder):
+            raise SaveError(
+                f"{shown(self.folder)}: it is not a folder; move it away or choose another with --saves DIR"
+            )
 
     def _ensure_folder(self) -> None:
         try:
             os.makedirs(self.folder, exist_ok=True)
         except OSError as exc:
             raise SaveError(
-                f"cannot create the saves folder {self.folder}: {_io_problem(exc)} (choose another with --saves DIR)"
+                f"cannot create the saves folder {shown(self.folder)}: {_io_problem(exc)} "
+                "(choose another with --saves DIR)"
             ) from None
+        self._check_folder()
 
     def write(self, slot: str, state: GameState, game: str, created: float, now: float, play_seconds: float) -> str:
         """Save `state` to `slot`; the slot's previous file survives any failure. Returns the path."""
@@ -279,37 +139,75 @@ class SaveStore:
         text = encode(self.story, state, game, created, now, play_seconds)
         try:
             write_atomically(path, text)
-        except OSError as exc:
+        except (OSError, UnicodeEncodeError) as exc:
             raise SaveError(
-                f"{path}: cannot write the save: {_io_problem(exc)}; the previous file is unchanged"
+                f"{shown(path)}: cannot write the save: {_write_problem(exc)}; the previous file is unchanged"
             ) from None
         return path
 
-    def autosave(self, state: GameState, game: str, created: float, now: float, play_seconds: float) -> str:
-        """Write the autosave; if it holds another game, keep that one as `autosave-previous` first."""
-        path = self.path(AUTOSAVE)
-        current = self._game_in(path)
-        if current is not None and current != game:
-            try:
-                os.replace(path, self.path(PREVIOUS))
-            except OSError as exc:
-                raise SaveError(f"{path}: cannot keep the previous game's autosave: {_io_problem(exc)}") from None
-        return self.write(AUTOSAVE, state, game, created, now, play_seconds)
+    def autosave(self, state: GameState, game: str, created: float, now: float, play_seconds: float) -> list[str]:
+        """Write the autosave; if it holds another game, keep that one as `autosave-previous` first.
 
-    def _game_in(self, path: str) -> str | None:
+        A file that cannot be read never replaces one that can: it is moved aside
+        under its own name, and the returned one-line notes tell the player where.
+        """
+        path = self.path(AUTOSAVE)
+        notes: list[str] = []
+        current = self._game_in(path)
+        if isinstance(current, Damaged):
+            notes.append(self._set_aside(path, current, now))
+            current = None
+        if current is not None and current != game:
+            previous = self.path(PREVIOUS)
+            damaged = self._game_in(previous)
+            if isinstance(damaged, Damaged):
+                notes.append(self._set_aside(previous, damaged, now))
+            try:
+                os.replace(path, previous)
+            except OSError as exc:
+                raise SaveError(
+                    f"{shown(path)}: cannot keep the previous game's autosave: {_io_problem(exc)}"
+                ) from None
+        self.write(AUTOSAVE, state, game, created, now, play_seconds)
+        return notes
+
+    def _game_in(self, path: str) -> str | Damaged | None:
+        """The game an autosave file holds; None if there is no file; Damaged if it cannot be read."""
+        if not os.path.lexists(path):
+            return None
         try:
-            return _decode(AUTOSAVE, path, _read_text(path)).meta.game
-        except _Damaged:
-            return None if not os.path.exists(path) else "?"
+            return decode(AUTOSAVE, path, read_text(path)).meta.game
+        except Damaged as exc:
+            return exc
+
+    def _set_aside(self, path: str, problem: Damaged, now: float) -> str:
+        """Rename an unreadable file to `<slot>.damaged-<time>.json` (never over another file); say so."""
+        stem = path.removesuffix(".json")
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+        for n in range(1, 100):
+            aside = f"{stem}.damaged-{stamp}{'' if n == 1 else f'-{n}'}.json"
+            try:
+                _rename_without_replacing(path, aside)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise SaveError(
+                    f"{shown(path)}: {problem}, and it cannot be moved aside ({_io_problem(exc)}); "
+                    "move it away yourself"
+                ) from None
+            return f"{shown(path)}: {problem}; it was moved aside to {shown(aside)}"
+        raise SaveError(f"{shown(path)}: {problem}, and too many damaged files are set aside; move them away")
 
     def read(self, slot: str) -> SaveFile:
         path = self.path(slot)
         try:
-            save = _decode(slot, path, _read_text(path))
-        except _Damaged as exc:
-            raise SaveError(f"{path}: {exc}") from None
+            save = decode(slot, path, read_text(path))
+        except Damaged as exc:
+            raise SaveError(f"{shown(path)}: {exc}") from None
         if save.meta.story_id != self.story.id:
-            raise SaveError(f"{path}: it belongs to the story '{save.meta.story_id}', not '{self.story.id}'")
+            raise SaveError(
+                f"{shown(path)}: it belongs to the story '{shown(save.meta.story_id, 64)}', not '{self.story.id}'"
+            )
         return save
 
     def load(self, slot: str) -> Loaded:
@@ -324,9 +222,10 @@ class SaveStore:
         except StateError as exc:
             if edited:
                 raise SaveError(
-                    f"{save.path}: the story has changed since this save and it no longer fits: {exc}; the file is left as it is"
+                    f"{shown(save.path)}: the story has changed since this save and it no longer fits: {exc}; "
+                    "the file is left as it is"
                 ) from None
-            raise SaveError(f"{save.path}: it is damaged: {exc}") from None
+            raise SaveError(f"{shown(save.path)}: it is damaged: {exc}") from None
         if edited and not notes:
             notes = ["the story has been edited since this save; the game still fits it"]
         if save.meta.story_version != self.story.version:
@@ -337,22 +236,27 @@ class SaveStore:
 
     def slots(self) -> list[str]:
         """Every slot name with a file in the folder, sorted; temporary and foreign files are ignored."""
+        self._check_folder()
         try:
             names = os.listdir(self.folder)
         except OSError:
             return []
-        return sorted(n[:-5] for n in names if n.endswith(".json") and SLOT_PATTERN.fullmatch(n[:-5]))
+        return sorted(n[:-5] for n in names if n.endswith(".json") and _is_slot(n[:-5]))
 
     def listing(self) -> list[SaveFile | BadSave]:
         """Every save, newest first; a bad file is listed with its problem and stops nothing else."""
+        try:
+            slots = self.slots()
+        except SaveError as exc:  # the story's folder itself cannot be used: that is the one thing to list
+            return [BadSave("", self.folder, str(exc).removeprefix(f"{shown(self.folder)}: "))]
         good: list[SaveFile] = []
         bad: list[BadSave] = []
-        for slot in self.slots():
+        for slot in slots:
             try:
                 good.append(self.read(slot))
             except SaveError as exc:
                 path = self.path(slot)
-                bad.append(BadSave(slot, path, str(exc).removeprefix(f"{path}: ")))
+                bad.append(BadSave(slot, path, str(exc).removeprefix(f"{shown(path)}: "), _modified(path)))
         good.sort(key=lambda s: s.meta.saved, reverse=True)
         return [*good, *bad]
 
@@ -360,31 +264,41 @@ class SaveStore:
         """The most recently saved game that still loads, for `--continue`; None if there is none.
 
         A newest save that no longer fits raises its SaveError rather than silently
-        resuming an older one.
+        resuming an older one; damaged files passed over are in `Loaded.skipped`.
         """
-        for item in self.listing():
+        items = self.listing()
+        bad = [item for item in items if isinstance(item, BadSave)]
+        for item in items:
             if isinstance(item, SaveFile):
-                return self.fit(item)
+                loaded = self.fit(item)
+                newer = _modified(item.path)
+                skipped = tuple(b for b in bad if b.modified >= newer)
+                return Loaded(loaded.save, loaded.state, loaded.notes, skipped)
         return None
+
+    def damaged(self) -> list[BadSave]:
+        """Every file in the folder that looks like a save but cannot be read."""
+        return [item for item in self.listing() if isinstance(item, BadSave)]
 
     # --- the endings gallery ----------------------------------------------------------
 
     @property
     def gallery_path(self) -> str:
+        self._check_folder()
         return os.path.join(self.folder, _GALLERY_NAME)
 
     def endings_seen(self) -> dict[str, str]:
         """Ending id -> when first reached; SaveError if the gallery file is damaged."""
         path = self.gallery_path
-        if not os.path.exists(path):
+        if not os.path.lexists(path):
             return {}
         try:
-            data = parse_json(_read_text(path))
-        except _Damaged as exc:
-            raise SaveError(f"{path}: {exc}") from None
+            data = parse_json(read_text(path))
+        except Damaged as exc:
+            raise SaveError(f"{shown(path)}: {exc}") from None
         seen = data.get("seen") if isinstance(data, dict) and data.get("format") == GALLERY_FORMAT else None
         if not isinstance(seen, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in seen.items()):
-            raise SaveError(f"{path}: it is not an ifengine endings gallery")
+            raise SaveError(f"{shown(path)}: it is not an ifengine endings gallery")
         return seen
 
     def record_ending(self, ending: str, now: float) -> dict[str, str]:
@@ -397,9 +311,41 @@ class SaveStore:
         text = json.dumps({"format": GALLERY_FORMAT, "version": 1, "story": self.story.id, "seen": seen}, indent=1)
         try:
             write_atomically(self.gallery_path, text + "\n")
-        except OSError as exc:
-            raise SaveError(f"{self.gallery_path}: cannot record the ending: {_io_problem(exc)}") from None
+        except (OSError, UnicodeEncodeError) as exc:
+            raise SaveError(f"{shown(self.gallery_path)}: cannot record the ending: {_write_problem(exc)}") from None
         return seen
+
+
+def _is_slot(name: str) -> bool:
+    try:
+        check_slot(name)
+    except SaveError:
+        return False
+    return True
+
+
+def _modified(path: str) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _rename_without_replacing(path: str, target: str) -> None:
+    """Rename `path` to `target`; FileExistsError if `target` exists (a hard link where the system has them)."""
+    try:
+        os.link(path, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except (
+        OSError,
+        NotImplementedError,
+    ):  # no hard links here (a folder, or a file system without them): check, then rename
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.rename(path, target)
+        return
+    os.unlink(path)
 
 
 StoreFactory = Callable[[Story], SaveStore]

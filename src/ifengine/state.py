@@ -63,26 +63,53 @@ def _value_from_data(var: Variable, raw: Any) -> Value:
     where = f"variable '{var.name}'"
     if var.type == "int":
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise StateError(f"{where} should be a whole number, not {raw!r}")
+            raise StateError(f"{where} should be a whole number, not {_shown(repr(raw))}")
         if not var.minimum <= raw <= var.maximum:
             raise StateError(f"{where} is {raw}, outside {var.minimum}..{var.maximum}")
         return raw
     if var.type == "flag":
         if not isinstance(raw, bool):
-            raise StateError(f"{where} should be true or false, not {raw!r}")
+            raise StateError(f"{where} should be true or false, not {_shown(repr(raw))}")
         return raw
     if var.type == "set":
         if not isinstance(raw, list) or not all(isinstance(m, str) for m in raw):
             raise StateError(f"{where} should be a list of members")
         unknown = [m for m in raw if m not in var.members]
         if unknown:
-            raise StateError(f"{where} holds '{unknown[0]}', which the story no longer declares")
+            raise StateError(f"{where} holds '{_shown(unknown[0])}', which the story no longer declares")
         return frozenset(raw)
     if not isinstance(raw, str):
-        raise StateError(f"{where} should be text, not {raw!r}")
+        raise StateError(f"{where} should be text, not {_shown(repr(raw))}")
     if var.type == "enum" and raw not in var.values:
-        raise StateError(f"{where} is '{raw}', which is no longer one of its values")
+        raise StateError(f"{where} is '{_shown(raw)}', which is no longer one of its values")
     return raw
+
+
+def _shown(name: str) -> str:
+    """A name from a save made safe to print in one line: cut short, unprintable characters escaped."""
+    cut = name[:60]
+    return (cut if cut.isprintable() else repr(cut)[1:-1]) + ("..." if len(name) > 60 else "")
+
+
+def _dropped_note(names: list[str]) -> str:
+    """One note for every variable the story no longer has, however many there are."""
+    if len(names) == 1:
+        return f"variable '{_shown(names[0])}' is no longer in the story and was dropped"
+    listed = ", ".join(_shown(name) for name in names[:3])
+    more = f" and {len(names) - 3:,} more" if len(names) > 3 else ""
+    return f"{len(names):,} variables no longer in the story were dropped: {listed}{more}"
+
+
+def _check_ending(story: Story, scene: str, ending: Any) -> None:
+    """A saved ending must be the one the saved scene ends the story with."""
+    if not isinstance(ending, str):
+        raise StateError("ending should be the id of one of the story's endings")
+    if ending not in story.endings:
+        if ending in story.scenes:
+            raise StateError(f"ending '{_shown(ending)}' names a scene, not one of the story's endings")
+        raise StateError(f"ending '{_shown(ending)}' is not in the story any more")
+    if story.scenes[scene].ending != ending:
+        raise StateError(f"ending '{_shown(ending)}' is not where scene '{scene}' leads; the save is inconsistent")
 
 
 def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
@@ -92,7 +119,7 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
     notes: list[str] = []
     scene = data.get("scene")
     if not isinstance(scene, str) or scene not in story.scenes:
-        raise StateError(f"scene '{scene}' is not in the story any more")
+        raise StateError(f"scene '{_shown(str(scene))}' is not in the story any more")
     raw_values = data.get("values")
     if not isinstance(raw_values, dict):
         raise StateError("values should be a mapping of variable names")
@@ -103,9 +130,9 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
         else:
             values.append(var.default)
             notes.append(f"new variable '{name}' starts at its default")
-    for name in raw_values:
-        if name not in story.variables:
-            notes.append(f"variable '{name}' is no longer in the story and was dropped")
+    dropped = [name for name in raw_values if name not in story.variables]
+    if dropped:
+        notes.append(_dropped_note(dropped))
     visits = data.get("visits", {})
     if not isinstance(visits, dict) or not all(
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in visits.items()
@@ -125,8 +152,8 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
     ):
         raise StateError("found should be a list of [variable, member, source] entries")
     ending = data.get("ending")
-    if ending is not None and (not isinstance(ending, str) or ending not in story.endings):
-        raise StateError(f"ending '{ending}' is not in the story any more")
+    if ending is not None:
+        _check_ending(story, scene, ending)
     state = GameState(
         scene=scene,
         values=tuple(values),

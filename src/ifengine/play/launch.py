@@ -18,6 +18,7 @@ from typing import TextIO
 
 from .. import recording
 from ..model import Story
+from ..savejson import shown
 from ..saves import ENV_FOLDER, SaveError, SaveStore, default_folder
 from .outputs import Note, Output
 from .session import Recorder, Session
@@ -64,7 +65,10 @@ def play(
     piped = not stdin.isatty()
     folder = options.saves or default_folder(dict(env))
     named = bool(options.saves or env.get(ENV_FOLDER))
-    store = SaveStore(folder, story)
+    try:
+        store = SaveStore(folder, story)
+    except SaveError as exc:
+        raise PlayError(str(exc)) from None
     recorder = _recorder(options.record) if options.record else None
     session = Session(story, store, persist=not piped or named or options.resume, recorder=recorder)
     opening: list[Output] | None = None
@@ -100,8 +104,14 @@ def _resume(session: Session, store: SaveStore) -> list[Output]:
     except SaveError as exc:
         raise PlayError(f"cannot continue: {exc}") from None
     if loaded is None:
+        skipped = [Note(f"{shown(bad.path)}: {bad.problem}; it cannot be continued", True) for bad in store.damaged()]
         return [
-            Note(f"No saved game of {session.story.title} in {store.folder}; starting a new game."),
+            *skipped,
+            Note(f"No saved game of {session.story.title} in {shown(store.folder)}; starting a new game."),
             *session.opening(),
         ]
-    return session.resume(loaded)
+    if not loaded.skipped:
+        return session.resume(loaded)
+    skipped = [Note(f"{shown(bad.path)}: {bad.problem}; skipped", True) for bad in loaded.skipped]
+    instead = Note(f"Continuing from the older save '{loaded.save.slot}' ({shown(loaded.save.path)}) instead.")
+    return [*skipped, instead, *session.resume(loaded)]

@@ -269,12 +269,13 @@ class Session:
         if not self.persist or self.store is None:
             return out
         try:
-            self.store.autosave(self.turn.state, self.game, self.created, self.clock(), self.play_seconds())
+            moved = self.store.autosave(self.turn.state, self.game, self.created, self.clock(), self.play_seconds())
         except SaveError as exc:
             if str(exc) != self.autosave_error:
                 out.append(Note(f"autosave failed: {exc}", True))
             self.autosave_error = str(exc)
             return out
+        out += [Note(note, True) for note in moved]
         if self.autosave_error:
             out.append(Note("Autosave works again."))
         self.autosave_error = ""
