@@ -253,6 +253,15 @@ def _io_problem(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _identity(path: str) -> tuple[int, int, int] | None:
+    """Inode, size and modification time: what changes when anyone replaces or edits the file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 class SaveStore:
     """The saves of one story in one saves folder."""
 
@@ -260,6 +269,9 @@ class SaveStore:
         self.root = root
         self.story = story
         self.folder = os.path.join(root, story.id)
+        # The game in the autosave file as this store last wrote it, with the file's identity
+        # then: while the file is unchanged, the next autosave need not read it to decide rotation.
+        self._autosaved: tuple[str, tuple[int, int, int]] | None = None
 
     def path(self, slot: str) -> str:
         return os.path.join(self.folder, check_slot(slot) + ".json")
@@ -294,9 +306,15 @@ class SaveStore:
                 os.replace(path, self.path(PREVIOUS))
             except OSError as exc:
                 raise SaveError(f"{path}: cannot keep the previous game's autosave: {_io_problem(exc)}") from None
-        return self.write(AUTOSAVE, state, game, created, now, play_seconds)
+        self._autosaved = None
+        written = self.write(AUTOSAVE, state, game, created, now, play_seconds)
+        identity = _identity(path)
+        self._autosaved = (game, identity) if identity is not None else None
+        return written
 
     def _game_in(self, path: str) -> str | None:
+        if self._autosaved is not None and _identity(path) == self._autosaved[1]:
+            return self._autosaved[0]  # the file is as this store wrote it: no need to read it back
         try:
             return _decode(AUTOSAVE, path, _read_text(path)).meta.game
         except _Damaged:
