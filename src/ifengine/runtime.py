@@ -162,9 +162,13 @@ def _flow(
     """
     scenes = story.scenes
     given = visits
+    if counted is None:
+        visits = dict(visits)
     for _ in range(MAX_HOPS):
         scene = scenes[scene_id]
-        if counted is None or scene_id in counted:
+        if counted is None:
+            visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
+        elif scene_id in counted:
             if visits is given:
                 visits = dict(visits)
             visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
