@@ -126,3 +126,14 @@ def test_an_autosave_replaced_by_another_game_is_still_kept_as_previous(loop: St
     assert mine.store is not None
     assert mine.store.read(PREVIOUS).meta.game == "other"
     assert mine.store.read(AUTOSAVE).meta.game == "mine"
+
+
+def test_autosaves_through_choices_and_undo_hold_the_history_played(loop: Story, tmp_path: Path) -> None:
+    session = Session(loop, SaveStore(str(tmp_path / "saves"), loop))
+    for _ in range(3):
+        session.pick(1)
+    session.cmd_undo()
+    session.pick(1)
+    assert session.store is not None
+    loaded = session.store.load(AUTOSAVE)
+    assert loaded.state == session.turn.state and len(loaded.state.history) == 3

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .atomic import write_atomically
+from .historytext import HistoryText
 from .model import Story
 from .state import GameState, StateError, from_data, to_data
 
@@ -230,9 +231,27 @@ def _decode(slot: str, path: str, text: str) -> SaveFile:
     return SaveFile(slot, path, meta, state)
 
 
-def encode(story: Story, state: GameState, game: str, created: float, saved: float, play_seconds: float) -> str:
-    """The JSON text of a save: plain data only, never anything that runs code on load."""
+_HISTORY_MARK = "\x00history\x00"  # stands for the history in the text until it is spliced in
+
+
+def encode(
+    story: Story,
+    state: GameState,
+    game: str,
+    created: float,
+    saved: float,
+    play_seconds: float,
+    history: HistoryText | None = None,
+) -> str:
+    """The JSON text of a save: plain data only, never anything that runs code on load.
+
+    With `history`, the history's text comes from it (encoding only what changed since
+    its last use), so an autosave costs the same late in a long game as early.
+    """
     scene = story.scenes[state.scene]
+    state_data = to_data(story, state, with_history=history is None)
+    if history is not None:
+        state_data["history"] = _HISTORY_MARK
     data = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -244,9 +263,14 @@ def encode(story: Story, state: GameState, game: str, created: float, saved: flo
             "episode": scene.episode.number if scene.episode else None,
         },
         "times": {"created": now_text(created), "saved": now_text(saved), "play_seconds": round(play_seconds, 1)},
-        "state": to_data(story, state),
+        "state": state_data,
     }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    if history is not None:
+        # The last mark is ours: only story-checked names (found, ending) come after it.
+        before, _, after = text.rpartition(json.dumps(_HISTORY_MARK))
+        text = before + history.json(state.history) + after
+    return text + "\n"
 
 
 def _io_problem(exc: OSError) -> str:
@@ -272,6 +296,7 @@ class SaveStore:
         # The game in the autosave file as this store last wrote it, with the file's identity
         # then: while the file is unchanged, the next autosave need not read it to decide rotation.
         self._autosaved: tuple[str, tuple[int, int, int]] | None = None
+        self._autosaved_history = HistoryText()
 
     def path(self, slot: str) -> str:
         return os.path.join(self.folder, check_slot(slot) + ".json")
@@ -284,11 +309,20 @@ class SaveStore:
                 f"cannot create the saves folder {self.folder}: {_io_problem(exc)} (choose another with --saves DIR)"
             ) from None
 
-    def write(self, slot: str, state: GameState, game: str, created: float, now: float, play_seconds: float) -> str:
+    def write(
+        self,
+        slot: str,
+        state: GameState,
+        game: str,
+        created: float,
+        now: float,
+        play_seconds: float,
+        history: HistoryText | None = None,
+    ) -> str:
         """Save `state` to `slot`; the slot's previous file survives any failure. Returns the path."""
         path = self.path(slot)
         self._ensure_folder()
-        text = encode(self.story, state, game, created, now, play_seconds)
+        text = encode(self.story, state, game, created, now, play_seconds, history)
         try:
             write_atomically(path, text)
         except OSError as exc:
@@ -307,7 +341,7 @@ class SaveStore:
             except OSError as exc:
                 raise SaveError(f"{path}: cannot keep the previous game's autosave: {_io_problem(exc)}") from None
         self._autosaved = None
-        written = self.write(AUTOSAVE, state, game, created, now, play_seconds)
+        written = self.write(AUTOSAVE, state, game, created, now, play_seconds, self._autosaved_history)
         identity = _identity(path)
         self._autosaved = (game, identity) if identity is not None else None
         return written

@@ -47,6 +47,20 @@ class Trail(Sequence[T]):
             tip = tip._link(item)
         return tip
 
+    def since(self, earlier: Sequence[T]) -> list[T] | None:
+        """The items after `earlier`, if this trail continues it (shares its links); else None."""
+        if not isinstance(earlier, Trail) or earlier._len > self._len:
+            return None
+        items = []
+        node: Trail[T] = self
+        while node._len > earlier._len:
+            items.append(node._last)
+            node = node._before  # type: ignore[assignment]
+        if node is not earlier and earlier._len:
+            return None
+        items.reverse()
+        return items
+
     def __add__(self, items: Iterable[T]) -> Trail[T]:
         # `history + (key,)` reads the same for a trail and a tuple, so the runtime
         # serves the explorer's plain tuples and play's trails with one line.
