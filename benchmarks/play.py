@@ -148,26 +148,27 @@ def undo_memory(row: Row, folder: Path, size: int, choices: int) -> None:
 
 
 def autosave_cost(row: Row, folder: Path, sizes: tuple[int, ...], rounds: int) -> None:
-    """Median time of one autosave of the same game at each game length of `sizes`."""
+    """Median time of the autosave after one choice, at each game length of `sizes`.
+
+    Each timed autosave follows an untimed one of the state a choice before, as in play.
+    """
     lengths = [size - 3 for size in sizes]
     story = load_story(str(folder / f"s{sizes[-1]}"))
     rng = random.Random(17)
-    states = {}
-    state = start(story).state
-    for steps in range(1, lengths[-1] + 1):
-        state = advance(story, state, rng.choice(open_choices(story, state)))
-        if steps in lengths:
-            states[steps] = state
+    states = [start(story).state]
+    for _ in range(lengths[-1]):
+        states.append(advance(story, states[-1], rng.choice(open_choices(story, states[-1]))))
     store = SaveStore(str(folder / "saves"), story)
-    times: dict[int, list[float]] = {n: [] for n in states}
+    times: dict[int, list[float]] = {n: [] for n in lengths}
     for _ in range(rounds):
-        for steps, state in states.items():
+        for steps in lengths:
+            store.autosave(states[steps - 1], "game", 0.0, 1.0, 1.0)
             started = time.perf_counter()
-            store.autosave(state, "game", 0.0, 1.0, 1.0)
+            store.autosave(states[steps], "game", 0.0, 1.0, 1.0)
             times[steps].append(time.perf_counter() - started)
     cost = {n: statistics.median(t) for n, t in times.items()}
     row(
-        "one autosave at " + " / ".join(f"{n:,}" for n in lengths) + " choices",
+        "one autosave after a choice at " + " / ".join(f"{n:,}" for n in lengths) + " choices",
         " / ".join(f"{cost[n] * 1000:.2f}" for n in lengths) + " ms",
         f"median of {rounds} interleaved; last/first {cost[lengths[-1]] / cost[lengths[0]]:.2f}; includes fsync",
     )

@@ -47,7 +47,7 @@ def test_the_play_section_reports_long_games_undo_autosave_and_a_long_load(bench
         "choices/s at 250 / at 6 choices a game",
         "one choice, text rendered: at the start / from choice 200",
         "undo stack after 200 choices",
-        "one autosave at 6 / 20 / 250 choices",
+        "one autosave after a choice at 6 / 20 / 250 choices",
         "load a 300-choice save, undo rebuilt",
     ]
     assert "bink" in bench.ROWS[0][2]  # measured beside it, or why not
