@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import MANIFEST, REPO, StoryFactory
 from ifengine import load_story, start
-from ifengine import saves as saves_module
 from ifengine.model import Story
 from ifengine.play.session import Session
 from ifengine.runtime import advance, replay
@@ -110,8 +111,14 @@ def test_an_autosave_does_not_read_back_the_file_it_wrote(
     session = Session(loop, SaveStore(str(tmp_path / "saves"), loop))
     session.pick(1)
     reads: list[str] = []
-    real = saves_module._read_text
-    monkeypatch.setattr(saves_module, "_read_text", lambda path: reads.append(path) or real(path))
+    real_open = builtins.open
+
+    def spying_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith(f"{AUTOSAVE}.json") and "r" in mode:
+            reads.append(str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spying_open)
     session.pick(1)
     session.pick(1)
     assert reads == []
