@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # everything (a few minutes)
     python benchmarks/run.py --quick    # skip the 100,000-scene story
+    python benchmarks/run.py --only play   # one section (play: long games, side by side with bink)
 
 Synthetic stories come from `synthetic.py` beside this file. Times are the best
 of a few runs; memory is the peak traced by tracemalloc (Python allocations).
@@ -27,6 +28,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(HERE))
 
+import play  # noqa: E402
 from synthetic import write_story  # noqa: E402
 
 from ifengine import advance, explore, load_story, open_choices, start  # noqa: E402
@@ -289,9 +291,12 @@ def saves() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-scene story")
-    sections = ("startup", "load", "runtime", "explore", "saves")
+    sections = ("startup", "load", "runtime", "explore", "saves", "play")
     parser.add_argument(
         "--only", action="append", choices=sections, metavar="SECTION", help=f"run only these: {', '.join(sections)}"
+    )
+    parser.add_argument(
+        "--long-save", type=int, default=40_000, metavar="N", help="choices in the long save the play section loads"
     )
     args = parser.parse_args()
     chosen = set(args.only or sections)
@@ -310,6 +315,8 @@ def main() -> None:
         exploration()
     if "saves" in chosen:
         saves()
+    if "play" in chosen:
+        play.run(row, long_save=args.long_save)
     print()
     print("| measure | value | note |")
     print("| --- | ---: | --- |")

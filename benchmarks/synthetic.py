@@ -53,3 +53,36 @@ def write_story(root: Path, size: int, choices: int = 3) -> None:
             body.append("  high:\n    text: You reach the top.\n    ending: high\n")
             body.append("  low:\n    text: You stop here.\n    ending: low\n")
         (root / f"part{start // PER_FILE:04d}.yaml").write_text("".join(body))
+
+
+LOOP_SCENES = """\
+scenes:
+  hall:
+    text: |
+      Round {rounds}. You carry {keys}.
+      {if lit}The lamp is lit.{else}It is dark.{/if}
+    choices:
+      - text: Go round again
+        do: [rounds = 1 - rounds, lit = not lit]
+        goto: stairs
+      - text: Pick up the red key
+        if: red not in keys
+        do: [keys += red]
+        goto: hall
+      - text: Leave
+        goto: high
+  stairs:
+    goto: hall
+  high:
+    text: You leave.
+    ending: high
+"""
+
+
+def write_loop_story(root: Path) -> None:
+    """A three-scene story whose game can go on for as many choices as wanted (for long saves)."""
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = MANIFEST.format(size=3).replace("start: s0", "start: hall")
+    manifest = manifest.replace("state:\n", "state:\n  rounds: {type: int, min: 0, max: 1, default: 0}\n")
+    (root / "story.yaml").write_text(manifest)
+    (root / "scenes.yaml").write_text(LOOP_SCENES)

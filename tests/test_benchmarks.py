@@ -35,3 +35,19 @@ def test_the_saves_section_writes_and_loads_a_long_history(bench: ModuleType) ->
     bench.saves()
     labels = [what for what, _, _ in bench.ROWS]
     assert labels == ["save: write, 500-choice history", "save: load and fit to the story"]
+
+
+def test_the_play_section_reports_long_games_undo_autosave_and_a_long_load(bench: ModuleType) -> None:
+    bench.play.run(bench.row, rounds=1, budget=0.0, long_save=300, sizes=(9, 23, 253), late=200)
+    labels = [what for what, _, _ in bench.ROWS]
+    assert labels == [
+        "choices/s, text rendered, 6-choice games",
+        "choices/s, text rendered, 20-choice games",
+        "choices/s, text rendered, 250-choice games",
+        "choices/s at 250 / at 6 choices a game",
+        "one choice, text rendered: at the start / from choice 200",
+        "undo stack after 200 choices",
+        "one autosave after a choice at 6 / 20 / 250 choices",
+        "load a 300-choice save, undo rebuilt",
+    ]
+    assert "bink" in bench.ROWS[0][2]  # measured beside it, or why not

@@ -17,7 +17,7 @@ import pytest
 
 from ifengine import explore, load_story
 from ifengine.model import Story
-from ifengine.runtime import advance, open_choices, start
+from ifengine.runtime import advance, begin, open_choices, start, step
 from ifengine.state import GameState
 
 CONDITIONS = [
@@ -112,7 +112,6 @@ class Brute:
         self.lengths: list[int] = []
 
     def walk(self, state: GameState, p: float, depth: int) -> None:
-        self.scenes.update(state.visits)
         if state.ending is not None:
             self.shares[state.ending] += p
             self.lengths.append(depth)
@@ -123,6 +122,9 @@ class Brute:
             return
         for choice in choices:
             self.taken.add(choice.key)
+            # A state counts visits only to scenes the story reads the count of; `step`
+            # without `counted` counts every scene it enters.
+            self.scenes.update(step(self.story, choice, state.values, state.visits, state.taken, (), ())[2])
             self.walk(advance(self.story, state, choice), p / len(choices), depth + 1)
 
 
@@ -133,6 +135,7 @@ def test_explorer_matches_brute_force(tmp_path: Path, seed: int) -> None:
     (tmp_path / "scenes.yaml").write_text(random_story(rng))
     story = load_story(str(tmp_path))
     brute = Brute(story)
+    brute.scenes.update(begin(story)[2])
     brute.walk(start(story).state, 1.0, 0)
     report = explore(story)
     assert report.complete and report.share_method.startswith("exact")

@@ -54,8 +54,37 @@ def test_goto_scenes_flow_straight_on_and_count_visits(lighthouse) -> None:  # t
     turn = choose(lighthouse, start(lighthouse).state, "shore:wade-out-to-the-rocks")
     assert turn.state.scene == "shore"
     assert [p.scene.id for p in turn.passages] == ["rocks", "shore"]
-    assert turn.state.visits == {"shore": 2, "rocks": 1}
     assert turn.state.value(lighthouse, "courage") == 3
+
+
+COUNTING = """\
+scenes:
+  a:
+    text: "{if seen(c)}Back again.{/if}"
+    choices:
+      - text: Round
+        goto: b
+      - text: Stop
+        if: visits(b) >= 2
+        goto: won
+  b:
+    goto: c
+  c:
+    goto: a
+  won:
+    text: You won.
+    ending: win
+"""
+
+
+def test_visits_are_counted_for_the_scenes_the_story_reads(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(scenes=COUNTING)))
+    turn = choose(story, start(story).state, "a:round")
+    assert turn.state.visits == {"b": 1, "c": 1}  # read by an `if:` and by prose; a is never read
+    turn = choose(story, turn.state, "a:round")
+    assert turn.state.visits == {"b": 2, "c": 2}
+    assert [o.text for o in turn.options] == ["Round", "Stop"]
+    assert turn.passages[-1].paragraphs == ("Back again.",)
 
 
 def test_fallback_is_offered_only_when_nothing_else_is_open(lighthouse) -> None:  # type: ignore[no-untyped-def]

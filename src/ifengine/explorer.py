@@ -21,7 +21,7 @@ from typing import Any
 
 from .expr import Atom, Effect
 from .model import Choice, Story
-from .runtime import GameError, StateParts, advance, choices_open, open_choices, start, step
+from .runtime import GameError, StateParts, advance, begin, choices_open, open_choices, start, step
 from .state import GameState
 
 DEFAULT_MAX_STATES = 2_000_000
@@ -282,7 +282,7 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
         sid: (_projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
     }
     try:
-        first = start(story).state
+        first = GameState(*begin(story))  # every scene entered counted: they are reached
     except GameError as exc:
         report.errors.append(str(exc))
         return report
@@ -332,7 +332,7 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
             if len(next_visits) != known and len(reached_scenes) < all_scenes:
                 # Visits only gain keys, appended in the order scenes were entered:
                 # the scenes new on this edge are the last ones.
-                reached_scenes.update(islice(reversed(next_visits), len(next_visits) - known))
+                reached_scenes.update(islice(reversed(next_visits), len(next_visits) - known))  # type: ignore[arg-type]  # a dict
             if ending is not None:
                 children.append(ending_code[ending])
                 if ending not in ending_paths:

@@ -8,12 +8,12 @@ and every front end call these same functions, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .expr import Effect
 from .model import Choice, Ending, Scene, Story
-from .state import GameState
+from .state import EMPTY, GameState, counted_scenes
 from .text import paragraphs, tidy
 
 MAX_HOPS = 1000
@@ -139,7 +139,8 @@ def _line(text: str) -> str:
 
 
 # A game state as a plain tuple, in GameState's field order: what `step` returns.
-StateParts = tuple[str, tuple, dict[str, int], frozenset[str], tuple[str, ...], tuple, str | None]
+# History and journal are tuples for the explorer, trails (state.Trail) in play.
+StateParts = tuple[str, tuple, Mapping[str, int], frozenset[str], Sequence[str], Sequence, str | None]
 
 
 def _flow(
@@ -148,16 +149,29 @@ def _flow(
     values: tuple,
     visits: Mapping[str, int],
     taken: frozenset[str],
-    history: tuple[str, ...],
-    found: tuple,
+    history: Sequence[str],
+    found: Sequence,
     shown: list[Passage] | None,
+    counted: frozenset[str] | None,
 ) -> StateParts:
-    """Follow scenes from `scene_id` until one asks the player or ends the game."""
+    """Follow scenes from `scene_id` until one asks the player or ends the game.
+
+    Visits are counted for the scenes in `counted` (every scene when None: the
+    explorer learns from them which scenes a step reached); the counts are
+    copied only when one of them changes, so states share them otherwise.
+    """
     scenes = story.scenes
-    visits = dict(visits)
+    given = visits
+    if counted is None:
+        visits = dict(visits)
     for _ in range(MAX_HOPS):
         scene = scenes[scene_id]
-        visits[scene_id] = visits.get(scene_id, 0) + 1
+        if counted is None:
+            visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
+        elif scene_id in counted:
+            if visits is given:
+                visits = dict(visits)
+            visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
         if scene.effects:
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
         if shown is not None and scene.text is not None:
@@ -176,8 +190,8 @@ def _flow(
 
 
 def _apply(
-    story: Story, effects: tuple[Effect, ...], values: tuple, visits: dict | Mapping, found: tuple, source: str
-) -> tuple[tuple, tuple]:
+    story: Story, effects: tuple[Effect, ...], values: tuple, visits: Mapping, found: Sequence, source: str
+) -> tuple[tuple, Sequence]:
     """Apply effects to a copy of the values; note set members gained, for the journal."""
     new = list(values)
     for effect in effects:
@@ -186,7 +200,7 @@ def _apply(
         old, value = values[index], new[index]
         if value is not old and len(value) > len(old):
             name = story.names[index]
-            found = found + tuple((name, member, source) for member in sorted(value - old))
+            found = found + tuple((name, member, source) for member in sorted(value - old))  # type: ignore[operator]
     return tuple(new), found
 
 
@@ -200,8 +214,17 @@ def start_at(story: Story, scene_id: str) -> Turn:
     if scene_id not in story.scenes:
         raise GameError(f"there is no scene '{scene_id}'")
     shown: list[Passage] = []
-    state = GameState(*_flow(story, scene_id, story.defaults, {}, frozenset(), (), (), shown))
+    state = GameState(
+        *_flow(story, scene_id, story.defaults, {}, frozenset(), EMPTY, EMPTY, shown, counted_scenes(story))
+    )
     return _turn(story, state, shown)
+
+
+def begin(story: Story) -> StateParts:
+    """The start of a game as parts, with every scene entered counted: where the explorer begins."""
+    if story.start not in story.scenes:
+        raise GameError(f"there is no scene '{story.start}'")
+    return _flow(story, story.start, story.defaults, {}, frozenset(), (), (), None, None)
 
 
 def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
@@ -211,7 +234,10 @@ def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
 
 def advance(story: Story, state: GameState, choice: Choice) -> GameState:
     """Take an open choice without rendering anything: the fast path for tools."""
-    return GameState(*step(story, choice, state.values, state.visits, state.taken, state.history, state.found))
+    parts = step(
+        story, choice, state.values, state.visits, state.taken, state.history, state.found, counted_scenes(story)
+    )
+    return GameState(*parts)
 
 
 def step(
@@ -220,28 +246,40 @@ def step(
     values: tuple,
     visits: Mapping[str, int],
     taken: frozenset[str],
-    history: tuple[str, ...],
-    found: tuple,
+    history: Sequence[str],
+    found: Sequence,
+    counted: frozenset[str] | None = None,
 ) -> StateParts:
     """`advance` on a state given by its parts, returning the new one's parts.
 
     The explorer merges most results into states it already knows, so it
-    builds no GameState at all; `advance` is exactly GameState(*step(...)).
+    builds no GameState at all, and passes no `counted`: it wants every scene
+    entered counted, to learn what a step reached.
     """
     if choice.effects:
         values, found = _apply(story, choice.effects, values, visits, found, choice.key)
     if choice.once:
         taken = taken | {choice.key}
-    return _flow(story, choice.goto, values, visits, taken, (*history, choice.key), found, None)
+    return _flow(story, choice.goto, values, visits, taken, history + (choice.key,), found, None, counted)  # type: ignore[operator]  # noqa: RUF005
 
 
-def choose(story: Story, state: GameState, key: str) -> Turn:
-    """Take the choice with this key; GameError if it is not open now."""
+def _open_choice(story: Story, state: GameState, key: str) -> Choice:
     choice = story.choice(key)
     if choice is None or choice.scene != state.scene:
         raise GameError(f"there is no choice '{key}' here")
     if choice not in open_choices(story, state):
         raise GameError(f"the choice '{key}' is not open now")
+    return choice
+
+
+def take(story: Story, state: GameState, key: str) -> GameState:
+    """`choose` without rendering anything: replaying a long history (undo after a load) needs no text."""
+    return advance(story, state, _open_choice(story, state, key))
+
+
+def choose(story: Story, state: GameState, key: str) -> Turn:
+    """Take the choice with this key; GameError if it is not open now."""
+    choice = _open_choice(story, state, key)
     shown: list[Passage] = []
     values, found = state.values, state.found
     if choice.effects:
@@ -251,8 +289,9 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
             Passage(story.scenes[state.scene], tuple(paragraphs(choice.reply.render(values, state.visits))), True)
         )
     taken = state.taken | {choice.key} if choice.once else state.taken
+    history = state.history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005 (a trail shares, a copy would not)
     new_state = GameState(
-        *_flow(story, choice.goto, values, state.visits, taken, (*state.history, choice.key), found, shown)
+        *_flow(story, choice.goto, values, state.visits, taken, history, found, shown, counted_scenes(story))
     )
     return _turn(story, new_state, shown)
 

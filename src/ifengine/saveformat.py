@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .historytext import HistoryText
 from .model import Story
 from .savejson import Damaged, parse_json, shown
 from .state import GameState, to_data
@@ -123,9 +124,27 @@ def decode(slot: str, path: str, text: str) -> SaveFile:
     return SaveFile(slot, path, meta, state)
 
 
-def encode(story: Story, state: GameState, game: str, created: float, saved: float, play_seconds: float) -> str:
-    """The JSON text of a save: plain data only, never anything that runs code on load."""
+_HISTORY_MARK = "\x00history\x00"  # stands for the history in the text until it is spliced in
+
+
+def encode(
+    story: Story,
+    state: GameState,
+    game: str,
+    created: float,
+    saved: float,
+    play_seconds: float,
+    history: HistoryText | None = None,
+) -> str:
+    """The JSON text of a save: plain data only, never anything that runs code on load.
+
+    With `history`, the history's text comes from it (encoding only what changed since
+    its last use), so an autosave costs the same late in a long game as early.
+    """
     scene = story.scenes[state.scene]
+    state_data = to_data(story, state, with_history=history is None)
+    if history is not None:
+        state_data["history"] = _HISTORY_MARK
     data = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -137,6 +156,11 @@ def encode(story: Story, state: GameState, game: str, created: float, saved: flo
             "episode": scene.episode.number if scene.episode else None,
         },
         "times": {"created": now_text(created), "saved": now_text(saved), "play_seconds": round(play_seconds, 1)},
-        "state": to_data(story, state),
+        "state": state_data,
     }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    if history is not None:
+        # The last mark is ours: only story-checked names (found, ending) come after it.
+        before, _, after = text.rpartition(json.dumps(_HISTORY_MARK))
+        text = before + history.json(state.history) + after
+    return text + "\n"

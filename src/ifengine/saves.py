@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .atomic import write_atomically
+from .historytext import HistoryText
 from .model import Story
 from .saveformat import BadSave as BadSave  # re-exported: the play front end lists these
 from .saveformat import SaveFile as SaveFile
@@ -95,6 +96,15 @@ def _io_problem(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def _identity(path: str) -> tuple[int, int, int] | None:
+    """Inode, size and modification time: what changes when anyone replaces or edits the file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 class SaveStore:
     """The saves of one story in one saves folder.
 
@@ -106,6 +116,10 @@ class SaveStore:
         self.root = root
         self.story = story
         self.folder = os.path.join(root, check_story_id(story.id))
+        # The game in the autosave file as this store last wrote it, with the file's identity
+        # then: while the file is unchanged, the next autosave need not read it to decide rotation.
+        self._autosaved: tuple[str, tuple[int, int, int]] | None = None
+        self._autosaved_history = HistoryText()
 
     def path(self, slot: str) -> str:
         self._check_folder()
@@ -132,11 +146,20 @@ class SaveStore:
             ) from None
         self._check_folder()
 
-    def write(self, slot: str, state: GameState, game: str, created: float, now: float, play_seconds: float) -> str:
+    def write(
+        self,
+        slot: str,
+        state: GameState,
+        game: str,
+        created: float,
+        now: float,
+        play_seconds: float,
+        history: HistoryText | None = None,
+    ) -> str:
         """Save `state` to `slot`; the slot's previous file survives any failure. Returns the path."""
         path = self.path(slot)
         self._ensure_folder()
-        text = encode(self.story, state, game, created, now, play_seconds)
+        text = encode(self.story, state, game, created, now, play_seconds, history)
         try:
             write_atomically(path, text)
         except (OSError, UnicodeEncodeError) as exc:
@@ -159,7 +182,7 @@ class SaveStore:
             current = None
         if current is not None and current != game:
             previous = self.path(PREVIOUS)
-            damaged = self._game_in(previous)
+            damaged = self._game_in(previous, remembered=False)
             if isinstance(damaged, Damaged):
                 notes.append(self._set_aside(previous, damaged, now))
             try:
@@ -168,11 +191,20 @@ class SaveStore:
                 raise SaveError(
                     f"{shown(path)}: cannot keep the previous game's autosave: {_io_problem(exc)}"
                 ) from None
-        self.write(AUTOSAVE, state, game, created, now, play_seconds)
+        self._autosaved = None
+        self.write(AUTOSAVE, state, game, created, now, play_seconds, self._autosaved_history)
+        identity = _identity(path)
+        self._autosaved = (game, identity) if identity is not None else None
         return notes
 
-    def _game_in(self, path: str) -> str | Damaged | None:
-        """The game an autosave file holds; None if there is no file; Damaged if it cannot be read."""
+    def _game_in(self, path: str, remembered: bool = True) -> str | Damaged | None:
+        """The game an autosave file holds; None if there is no file; Damaged if it cannot be read.
+
+        While the autosave is exactly as this store last wrote it (same inode, size and
+        modification time), the game is known without reading the file back.
+        """
+        if remembered and self._autosaved is not None and _identity(path) == self._autosaved[1]:
+            return self._autosaved[0]
         if not os.path.lexists(path):
             return None
         try:

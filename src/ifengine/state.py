@@ -8,33 +8,168 @@ either fitted to it (with a list of what changed) or refused with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from .model import Story, Value, Variable
+
+T = TypeVar("T")
+
+
+class Trail(Sequence[T]):
+    """An immutable sequence that grows at the end in O(1), sharing everything before.
+
+    Each state of a game holds the whole history of choices; as a tuple, every
+    choice would copy it, so a choice would cost as much as the game so far and
+    undo would hold one full copy per step. A trail is a linked list from the
+    newest item back: `trail + (item,)` makes one new link and shares the rest.
+    It compares equal to a tuple with the same items, as the tuple it replaces did.
+    """
+
+    __slots__ = ("_before", "_last", "_len")
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        tip = EMPTY.extend(items)
+        self._before: Trail[T] | None = tip._before
+        self._last: Any = tip._last
+        self._len: int = tip._len
+
+    def _link(self, item: T) -> Trail[T]:
+        new: Trail[T] = object.__new__(Trail)
+        new._before, new._last, new._len = self, item, self._len + 1
+        return new
+
+    def extend(self, items: Iterable[T]) -> Trail[T]:
+        """This trail with `items` after it (this one is unchanged)."""
+        tip = self
+        for item in items:
+            tip = tip._link(item)
+        return tip
+
+    def since(self, earlier: Sequence[T]) -> list[T] | None:
+        """The items after `earlier`, if this trail continues it (shares its links); else None."""
+        if not isinstance(earlier, Trail) or earlier._len > self._len:
+            return None
+        items = []
+        node: Trail[T] = self
+        while node._len > earlier._len:
+            items.append(node._last)
+            node = node._before  # type: ignore[assignment]
+        if node is not earlier and earlier._len:
+            return None
+        items.reverse()
+        return items
+
+    def __add__(self, items: Iterable[T]) -> Trail[T]:
+        # `history + (key,)` reads the same for a trail and a tuple, so the runtime
+        # serves the explorer's plain tuples and play's trails with one line.
+        return self.extend(items)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._newest_first()[::-1])
+
+    def __reversed__(self) -> Iterator[T]:
+        return iter(self._newest_first())
+
+    def _newest_first(self) -> list[T]:
+        items = []
+        node: Trail[T] | None = self
+        while node is not None and node._len:
+            items.append(node._last)
+            node = node._before
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("trail index out of range")
+        node = self
+        for _ in range(self._len - 1 - index):
+            assert node._before is not None
+            node = node._before
+        return node._last
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, tuple):
+            return self._len == len(other) and tuple(self) == other
+        if not isinstance(other, Trail):
+            return NotImplemented
+        if self._len != other._len:
+            return False
+        a: Trail[T] | None = self
+        b: Trail[T] | None = other
+        while a is not b:  # shared links end the comparison early
+            assert a is not None and b is not None
+            if a._last != b._last:
+                return False
+            a, b = a._before, b._before
+        return True
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Trail({tuple(self)!r})"
+
+
+EMPTY: Trail[Any] = object.__new__(Trail)
+EMPTY._before, EMPTY._last, EMPTY._len = None, None, 0
 
 
 @dataclass(frozen=True, slots=True)
 class GameState:
     """Where the player is and everything the story remembers.
 
-    `values` is indexed by Variable.index; `visits` counts scene entries;
-    `taken` holds the keys of once-only choices already used; `history` the
-    keys of every choice taken, in order; `found` each set member gained, in
-    order, with the scene or choice that gave it (for the journal).
+    `values` is indexed by Variable.index; `visits` counts entries to the scenes
+    whose count the story reads (`counted_scenes`); `taken` holds the keys of
+    once-only choices already used; `history` the keys of every choice taken, in
+    order; `found` each set member gained, in order, with the scene or choice
+    that gave it (for the journal). `history` and `found` are trails, shared
+    with the states before, so a state costs the same late in a game as early.
     """
 
     scene: str
     values: tuple[Value, ...]
     visits: Mapping[str, int] = field(default_factory=dict)
     taken: frozenset[str] = frozenset()
-    history: tuple[str, ...] = ()
-    found: tuple[tuple[str, str, str], ...] = ()
+    history: Sequence[str] = EMPTY
+    found: Sequence[tuple[str, str, str]] = EMPTY
     ending: str | None = None
 
     def value(self, story: Story, name: str) -> Value:
         return self.values[story.variables[name].index]
+
+
+_COUNTED: dict[int, tuple[Story, frozenset[str]]] = {}
+
+
+def counted_scenes(story: Story) -> frozenset[str]:
+    """Scenes whose visit count something in the story reads (`seen`, `visits`), prose included.
+
+    Only these counts can change what play shows or allows, so a state keeps
+    only these: counting every scene entered would make each choice copy a
+    record as long as the game. Cached per story object (the cache holds the
+    story, so an id is never reused while its entry lives).
+    """
+    cached = _COUNTED.get(id(story))
+    if cached is not None and cached[0] is story:
+        return cached[1]
+    counted = frozenset(a[1] for part in story.compiled() for a in part.reads if a[0] in ("seen", "visits"))
+    if len(_COUNTED) >= 8:  # live reload makes a new story at each edit
+        _COUNTED.clear()
+    _COUNTED[id(story)] = (story, counted)
+    return counted
 
 
 class StateError(Exception):
@@ -47,13 +182,14 @@ def _value_to_data(var: Variable, value: Value) -> Any:
     return value
 
 
-def to_data(story: Story, state: GameState) -> dict[str, Any]:
+def to_data(story: Story, state: GameState, *, with_history: bool = True) -> dict[str, Any]:
+    """Plain data for a save; without the history (the long part) when only the rest is refitted."""
     return {
         "scene": state.scene,
         "values": {name: _value_to_data(var, state.values[var.index]) for name, var in story.variables.items()},
         "visits": dict(sorted(state.visits.items())),
         "taken": sorted(state.taken),
-        "history": list(state.history),
+        "history": list(state.history) if with_history else [],
         "found": [list(item) for item in state.found],
         "ending": state.ending,
     }
@@ -138,9 +274,10 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
         isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in visits.items()
     ):
         raise StateError("visits should map scene ids to counts")
-    kept_visits = {k: v for k, v in visits.items() if k in story.scenes}
-    if len(kept_visits) != len(visits):
+    if not all(k in story.scenes for k in visits):
         notes.append("visits to scenes no longer in the story were dropped")
+    counted = counted_scenes(story)
+    kept_visits = {k: v for k, v in visits.items() if k in counted}
     taken = data.get("taken", [])
     history = data.get("history", [])
     found = data.get("found", [])
@@ -159,8 +296,8 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
         values=tuple(values),
         visits=kept_visits,
         taken=frozenset(k for k in taken if story.choice(k) is not None),
-        history=tuple(history),
-        found=tuple((a, b, c) for a, b, c in found if a in story.variables and b in story.variables[a].members),
+        history=Trail(history),
+        found=Trail((a, b, c) for a, b, c in found if a in story.variables and b in story.variables[a].members),
         ending=ending,
     )
     return state, notes

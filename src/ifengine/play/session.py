@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Episode, Story
 from ..recording import Recording
-from ..runtime import GameError, Turn, choose, describe, start, start_at
+from ..runtime import GameError, Turn, choose, describe, start, start_at, take
 from ..saves import AUTOSAVE, PREVIOUS, Loaded, SaveError, SaveStore
 from ..state import GameState, StateError, from_data, to_data
 from .outputs import EndScreen, Info, Note, Output, Show, Table
@@ -263,7 +263,7 @@ class Session:
         if self.recorder is not None:
             state = self.turn.state
             try:
-                self.recorder(Recording(self.story.id, state.history, state.ending))
+                self.recorder(Recording(self.story.id, tuple(state.history), state.ending))
             except OSError as exc:
                 out.append(Note(f"cannot write the recording: {exc.strerror or exc}", True))
         if not self.persist or self.store is None:
@@ -317,7 +317,7 @@ class Session:
             self.choices_since_save = 0
             return [Note(message, True), *self.opening(), *self._after_change()]
         try:
-            self.past = [from_data(story, to_data(old_story, old))[0] for old in self.past]
+            self.past = [refit(old_story, story, old) for old in self.past]
         except StateError:
             self.past = []
             notes.append("undo starts from here: earlier steps no longer fit the story")
@@ -332,20 +332,33 @@ class Session:
             self.store = SaveStore(self.store.root, self.story)
 
 
+def refit(old_story: Story, story: Story, state: GameState) -> GameState:
+    """A state of `old_story` fitted to `story` (StateError if it does not fit), keeping its
+    shared history as it is: the history is not checked against the story, and copying it
+    for every undo step would make a live reload cost the square of the game's length."""
+    fitted, _ = from_data(story, to_data(old_story, state, with_history=False))
+    return replace(fitted, history=state.history)
+
+
 def past_states(story: Story, state: GameState) -> list[GameState]:
     """The states before each choice in `state.history`, rebuilt by replaying it, so undo works
-    after a load; empty if the history no longer replays to exactly this state."""
+    after a load; empty if the history no longer replays to exactly this state.
+
+    Linear in the history: no text is rendered, and consecutive states share
+    their history and every part a choice did not change.
+    """
     try:
-        turn = start(story)
-        states = [turn.state]
+        current = start(story).state
+        states = [current]
         for key in state.history:
-            turn = choose(story, turn.state, key)
-            states.append(turn.state)
+            current = take(story, current, key)
+            states.append(current)
     except GameError:
         return []
-    if states[-1] != state:
+    if current != state:
         return []
-    return states[:-1]
+    states.pop()
+    return states
 
 
 def episode_cards(turn: Turn, before: Episode | None) -> tuple[tuple[int, Episode], ...]:
