@@ -7,6 +7,8 @@ cause is reported in one line; a traceback means a bug in ifengine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -16,6 +18,7 @@ from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+_OUTPUT_ERRORS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
 
 
 def bundled_story() -> str:
@@ -230,7 +233,47 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _tolerant_streams() -> str | None:
+    """Make stdout and stderr degrade instead of crash: a character the locale cannot show
+    becomes `?`. Returns why output is impossible (stdout closed), or None."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
+    if sys.stdout is None:
+        return "standard output is closed; nothing can be shown"
+    return None
+
+
+def _output_failed(exc: OSError) -> int:
+    """Standard output went away (closed, a full disk, a reader that left): one line, no traceback."""
+    with contextlib.suppress(OSError):  # so the interpreter's final flush cannot fail again
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    _say(f"ifengine: cannot write the output: {exc.strerror or exc}")
+    return EXIT_ERROR
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr works at all."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        print(line, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _tolerant_streams()
+    if closed:
+        _say(f"ifengine: {closed}")
+        return EXIT_ERROR
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except OSError as exc:
+        return _output_failed(exc)
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
     first = words[0] if words else ""
@@ -262,16 +305,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRORS:
+            return _output_failed(exc)
+        return _internal_error(exc)
     except Exception as exc:
-        if os.environ.get("IFENGINE_DEBUG"):
-            raise
-        print(
-            f"ifengine: internal error: {type(exc).__name__}: {exc} (set IFENGINE_DEBUG=1 for details, and please report it)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("IFENGINE_DEBUG"):
+        raise exc
+    _say(
+        f"ifengine: internal error: {type(exc).__name__}: {exc} (set IFENGINE_DEBUG=1 for details, and please report it)"
+    )
+    return EXIT_ERROR
 
 
 def run() -> None:
