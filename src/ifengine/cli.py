@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
+from .play.terminal import SafeStream, safe_json
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 _OUTPUT_ERRORS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
@@ -73,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if story is not None and not has_errors(diagnostics):
         diagnostics = diagnostics + check_story(story)
     if args.json:
-        print(to_json(diagnostics))
+        print(safe_json(to_json(diagnostics)))
     else:
         for d in sorted(diagnostics, key=sort_key):
             print(d.format())
@@ -97,7 +98,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     report = explore(story, max_states=args.max_states, seed=args.seed)
     if args.json:
-        print(json.dumps(report.to_data(), indent=2))
+        print(safe_json(json.dumps(report.to_data(), indent=2)))
     else:
         print(format_report(story, report))
     return EXIT_OK if report.ok else EXIT_ERROR
@@ -171,7 +172,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     stats = story_stats(story)
     if args.json:
-        print(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False))
+        print(safe_json(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False)))
     else:
         print(format_stats(story, stats))
     return EXIT_OK
@@ -265,12 +266,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if closed:
         _say(f"ifengine: {closed}")
         return EXIT_ERROR
+    stdout, stderr = sys.stdout, sys.stderr
+    # The output layer: no command but play (whose front ends escape their own content, and whose
+    # rich page sends its styling raw) writes a control character to the terminal.
+    if not _plays(argv):
+        sys.stdout = SafeStream(stdout)
+    sys.stderr = SafeStream(stderr)
     try:
         code = _main(argv)
         sys.stdout.flush()
     except OSError as exc:
         return _output_failed(exc)
+    finally:
+        if isinstance(sys.stdout, SafeStream):
+            sys.stdout = stdout
+        sys.stderr = stderr
     return code
+
+
+def _plays(argv: Sequence[str] | None) -> bool:
+    words = list(sys.argv[1:] if argv is None else argv)
+    return not words or words[0] not in COMMANDS or words[0] == "play"
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
