@@ -218,3 +218,12 @@ def test_help_shows_the_slot_argument(lighthouse: Story) -> None:
 def test_rich_shows_control_characters_visibly(lighthouse: Story) -> None:
     text = rich_plain(lighthouse, [Note("a\x1b[2Jb")])
     assert "a\\x1b[2Jb" in text
+
+
+def test_replay_shows_a_hostile_recording_name_and_choice_escaped(cli: Cli, tmp_path: Path) -> None:
+    rec = tmp_path / "run\x1b]0;pwned\x07.yaml"
+    rec.write_text('story: lighthouse\nchoices:\n  - "shore:\\e[2Jgone"\n')
+    code, out, err = cli("replay", "--story", LIGHTHOUSE, rec)
+    assert code == 1
+    assert not RAW.search(out + err), repr(out + err)
+    assert "\\x1b]0;pwned\\x07" in out + err
