@@ -227,3 +227,39 @@ def test_replay_shows_a_hostile_recording_name_and_choice_escaped(cli: Cli, tmp_
     assert code == 1
     assert not RAW.search(out + err), repr(out + err)
     assert "\\x1b]0;pwned\\x07" in out + err
+
+
+@pytest.mark.parametrize("width", [40, 120])
+def test_the_rich_page_never_asks_rich_to_parse_markup(
+    lighthouse: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Structural: every string reaches rich as a Text, so rich's markup parser is never called at all."""
+    from ifengine.play.session import Session
+
+    def refuse(markup: str, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"rich was asked to parse {markup!r} as markup")
+
+    monkeypatch.setattr("rich.markup.render", refuse)
+    monkeypatch.setattr("rich.console.render_markup", refuse, raising=False)
+    session = Session(lighthouse, SaveStore(str(tmp_path), lighthouse))
+    console = Console(file=io.StringIO(), width=width, force_terminal=True)
+    renderer = fancy.Renderer(console, lighthouse, 0)
+    renderer.title()
+    renderer.draw(session.opening())
+    for line in [
+        "help",
+        "1",
+        "journal",
+        "save one",
+        "saves",
+        "status",
+        "1",
+        "1",
+        "2",
+        "1",
+        "undo",
+        "bogus",
+        "load one",
+    ]:
+        renderer.draw(session.handle(line))
+    renderer.draw(session.handle("restart"))
