@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +45,13 @@ def test_a_full_disk_is_one_line_and_a_failure() -> None:
         )
     assert done.returncode == 1
     assert done.stderr.decode() == "ifengine: cannot write the output: No space left on device\n"
+
+
+def test_check_degrades_in_an_ascii_locale(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "story" / "lighthouse", tmp_path / "story")
+    shore = tmp_path / "story" / "shore.yaml"
+    shore.write_text(shore.read_text().replace("goto: rocks", "goto: café—rocks"))
+    done = run(["check", str(tmp_path / "story")], env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 1
+    assert b"unknown scene 'caf??rocks'" in done.stdout + done.stderr
+    assert b"internal error" not in done.stderr
