@@ -26,10 +26,10 @@ from ifengine.text import compile_template
 
 STORY = load_story(str(LIGHTHOUSE))
 # Markup punctuation, escapes, C0, C1 and bidi controls, and ordinary letters; no template syntax ({ } * _).
-MARKUP = ["[/]", "[link=file:///etc/passwd]", "[blink]", "\\"]
+MARKUP = ["[/]", "[link=file:///x]", "[blink]", "\\"]
 CONTROLS = ["\x1b", "\x07", "\r", "\x9b", "\x85", "\u202e", "\u2066", "\u2028", "\x00", "\x7f"]
 ALPHABET = st.sampled_from([*"[]/=#@ab é—", *MARKUP, *CONTROLS])
-TEXT = st.lists(ALPHABET, min_size=1, max_size=8).map("".join)
+TEXT = st.lists(ALPHABET, min_size=1, max_size=3).map("".join)  # short: the label column never truncates it
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
