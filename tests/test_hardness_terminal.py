@@ -174,3 +174,92 @@ def test_diagnostics_show_control_characters_escaped(make_story: StoryFactory, c
     assert code == 1
     assert "unknown key 'x\\x1b]0;pwned\\x07' in the manifest" in out
     assert not RAW.search(out)
+
+
+MARKUP = ["[/]", "[link=file:///etc/passwd]x[/link]", "[blink]b[/blink]", "[bold red]", "\\[x]", "[/bold]"]
+
+
+def rich_plain(story: Story, outputs: list[Output], width: int = 90) -> str:
+    """What the rich renderer shows, as text: markup that was interpreted would be missing from it."""
+    console = Console(file=io.StringIO(), width=width, record=True, force_terminal=True, highlight=False)
+    fancy.Renderer(console, story, 72).draw(outputs)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("markup", MARKUP)
+def test_markup_in_notes_rows_and_tables_is_shown_literally(lighthouse: Story, markup: str) -> None:
+    outputs: list[Output] = [
+        Note(f"note {markup}"),
+        Info(f"title {markup}", ((f"label {markup}", f"value {markup}"),)),
+        Table(f"saves {markup}", (f"slot {markup}", "scene"), ((f"a{markup}", f"b{markup}"),), (f"n {markup}",)),
+    ]
+    text = rich_plain(lighthouse, outputs, 160)
+    for piece in (f"note {markup}", f"title {markup}", f"value {markup}", f"a{markup}"):
+        assert piece in text, (piece, text)
+    narrow = rich_plain(lighthouse, outputs[2:], 50)  # the one-save-a-block list of a narrow terminal
+    assert f"saves {markup}" in narrow and f"a{markup}" in narrow
+
+
+@pytest.mark.parametrize("markup", MARKUP)
+def test_markup_in_a_flashback_date_is_shown_literally(lighthouse: Story, markup: str) -> None:
+    shore = lighthouse.scenes["shore"]
+    scene = dataclasses.replace(shore, flashback=True, when=f"1958 {markup}")
+    story = dataclasses.replace(lighthouse, scenes={**lighthouse.scenes, "shore": scene})
+    assert f"1958 {markup}" in rich_plain(story, [Show(start(story))])
+
+
+def test_help_shows_the_slot_argument(lighthouse: Story) -> None:
+    from ifengine.play.session import Session
+
+    text = rich_plain(lighthouse, Session(lighthouse, None).handle("help"))
+    assert "save [slot]" in text
+
+
+def test_rich_shows_control_characters_visibly(lighthouse: Story) -> None:
+    text = rich_plain(lighthouse, [Note("a\x1b[2Jb")])
+    assert "a\\x1b[2Jb" in text
+
+
+def test_replay_shows_a_hostile_recording_name_and_choice_escaped(cli: Cli, tmp_path: Path) -> None:
+    rec = tmp_path / "run\x1b]0;pwned\x07.yaml"
+    rec.write_text('story: lighthouse\nchoices:\n  - "shore:\\e[2Jgone"\n')
+    code, out, err = cli("replay", "--story", LIGHTHOUSE, rec)
+    assert code == 1
+    assert not RAW.search(out + err), repr(out + err)
+    assert "\\x1b]0;pwned\\x07" in out + err
+
+
+@pytest.mark.parametrize("width", [40, 120])
+def test_the_rich_page_never_asks_rich_to_parse_markup(
+    lighthouse: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """Structural: every string reaches rich as a Text, so rich's markup parser is never called at all."""
+    from ifengine.play.session import Session
+
+    def refuse(markup: str, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"rich was asked to parse {markup!r} as markup")
+
+    monkeypatch.setattr("rich.markup.render", refuse)
+    monkeypatch.setattr("rich.console.render_markup", refuse, raising=False)
+    session = Session(lighthouse, SaveStore(str(tmp_path), lighthouse))
+    console = Console(file=io.StringIO(), width=width, force_terminal=True)
+    renderer = fancy.Renderer(console, lighthouse, 0)
+    renderer.title()
+    renderer.draw(session.opening())
+    for line in [
+        "help",
+        "1",
+        "journal",
+        "save one",
+        "saves",
+        "status",
+        "1",
+        "1",
+        "2",
+        "1",
+        "undo",
+        "bogus",
+        "load one",
+    ]:
+        renderer.draw(session.handle(line))
+    renderer.draw(session.handle("restart"))

@@ -7,6 +7,8 @@ cause is reported in one line; a traceback means a bug in ifengine.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -14,8 +16,10 @@ from collections.abc import Sequence
 
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
+from .play.terminal import SafeStream, safe_json
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+_OUTPUT_ERRORS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
 
 
 def bundled_story() -> str:
@@ -70,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if story is not None and not has_errors(diagnostics):
         diagnostics = diagnostics + check_story(story)
     if args.json:
-        print(to_json(diagnostics))
+        print(safe_json(to_json(diagnostics)))
     else:
         for d in sorted(diagnostics, key=sort_key):
             print(d.format())
@@ -94,7 +98,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     report = explore(story, max_states=args.max_states, seed=args.seed)
     if args.json:
-        print(json.dumps(report.to_data(), indent=2))
+        print(safe_json(json.dumps(report.to_data(), indent=2)))
     else:
         print(format_report(story, report))
     return EXIT_OK if report.ok else EXIT_ERROR
@@ -168,7 +172,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     stats = story_stats(story)
     if args.json:
-        print(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False))
+        print(safe_json(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False)))
     else:
         print(format_stats(story, stats))
     return EXIT_OK
@@ -230,7 +234,62 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _tolerant_streams() -> str | None:
+    """Make stdout and stderr degrade instead of crash: a character the locale cannot show
+    becomes `?`. Returns why output is impossible (stdout closed), or None."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
+    if sys.stdout is None:
+        return "standard output is closed; nothing can be shown"
+    return None
+
+
+def _output_failed(exc: OSError) -> int:
+    """Standard output went away (closed, a full disk, a reader that left): one line, no traceback."""
+    with contextlib.suppress(OSError):  # so the interpreter's final flush cannot fail again
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    _say(f"ifengine: cannot write the output: {exc.strerror or exc}")
+    return EXIT_ERROR
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr works at all."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        print(line, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _tolerant_streams()
+    if closed:
+        _say(f"ifengine: {closed}")
+        return EXIT_ERROR
+    stdout, stderr = sys.stdout, sys.stderr
+    # The output layer: no command but play (whose front ends escape their own content, and whose
+    # rich page sends its styling raw) writes a control character to the terminal.
+    if not _plays(argv):
+        sys.stdout = SafeStream(stdout)
+    sys.stderr = SafeStream(stderr)
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except OSError as exc:
+        return _output_failed(exc)
+    finally:
+        if isinstance(sys.stdout, SafeStream):
+            sys.stdout = stdout
+        sys.stderr = stderr
+    return code
+
+
+def _plays(argv: Sequence[str] | None) -> bool:
+    words = list(sys.argv[1:] if argv is None else argv)
+    return not words or words[0] not in COMMANDS or words[0] == "play"
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
     first = words[0] if words else ""
@@ -262,16 +321,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as exc:
+        if exc.errno in _OUTPUT_ERRORS:
+            return _output_failed(exc)
+        return _internal_error(exc)
     except Exception as exc:
-        if os.environ.get("IFENGINE_DEBUG"):
-            raise
-        print(
-            f"ifengine: internal error: {type(exc).__name__}: {exc} (set IFENGINE_DEBUG=1 for details, and please report it)",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("IFENGINE_DEBUG"):
+        raise exc
+    _say(
+        f"ifengine: internal error: {type(exc).__name__}: {exc} (set IFENGINE_DEBUG=1 for details, and please report it)"
+    )
+    return EXIT_ERROR
 
 
 def run() -> None:

@@ -28,6 +28,15 @@ _STYLES = {"": "", "i": "italic", "b": "bold", "bi": "bold italic"}
 READING_WIDTH = 72
 
 
+def outside(text: str, style: str = "") -> Text:
+    """Text from a story, a save or the file system, for rich: control characters visible, never markup.
+
+    rich reads any `str` it is handed as markup (`[/]` crashes it, `[link=...]`
+    makes a live hyperlink), so every rich call here takes a `Text` from this.
+    """
+    return Text(safe(text), style=style)
+
+
 def prose(paragraph: str, style: str = "") -> Text:
     text = Text(style=style)
     for chunk, emphasis in spans(paragraph):
@@ -69,7 +78,7 @@ class Renderer:
         self.console.print(Padding(renderable, (0, self.indent)), width=self.measure + 2 * self.indent)
 
     def title(self) -> None:
-        lines = Text(safe(self.story.title), style="bold")
+        lines = outside(self.story.title, style="bold")
         if self.story.author:
             lines.append("\n" + safe(f"by {self.story.author}"), style="dim")
         if self.story.description:
@@ -81,10 +90,10 @@ class Renderer:
             if isinstance(item, Show):
                 self.turn(item)
             elif isinstance(item, Note):
-                self._block(Text(safe(item.text), style="yellow" if item.error else "dim"))
+                self._block(outside(item.text, style="yellow" if item.error else "dim"))
             elif isinstance(item, Info):
                 self.console.print()
-                self._block(Group(Text(safe(item.title), style="bold"), self._rows(item.rows)))
+                self._block(Group(outside(item.title, style="bold"), self._rows(item.rows)))
                 self.console.print()
             elif isinstance(item, Table):
                 self.table(item)
@@ -96,7 +105,7 @@ class Renderer:
         grid.add_column(style="bold", max_width=max(10, self.measure // 3))
         grid.add_column()
         for label, value in rows:
-            grid.add_row(safe(label), safe(value))
+            grid.add_row(outside(label), outside(value))
         return grid
 
     def turn(self, item: Show) -> None:
@@ -114,19 +123,19 @@ class Renderer:
                 self.console.print()
             style = "italic" if passage.is_reply else ""
             if passage.scene.flashback and not passage.is_reply:
-                self._block(Rule(safe(passage.scene.when or "memory"), style="dim", characters="·"))
+                self._block(Rule(outside(passage.scene.when or "memory"), style="dim", characters="·"))
                 style = "grey70"
             for para in passage.paragraphs:
                 self._block(prose(para, style))
                 self.console.print()
         if turn.ending is not None:
             ending = turn.ending
-            card = Text(safe(ending.title), style="bold")
+            card = outside(ending.title, style="bold")
             card.append(f"\n{safe(ending.theme)}", style="dim italic")
             self._block(
                 Panel(
                     card,
-                    title="The End",
+                    title=Text("The End"),
                     padding=(1, 4) if self.measure >= 50 else (0, 2),
                     border_style="dim",
                     expand=False,
@@ -139,40 +148,40 @@ class Renderer:
         choices.add_column(justify="right", no_wrap=True)
         choices.add_column()
         for number, option in enumerate(turn.options, 1):
-            words = Text(safe(option.text), style="dim" if option.locked else "")
+            words = outside(option.text, style="dim" if option.locked else "")
             if option.locked:
                 words.append(f"  ({safe(option.reason) or 'locked'})", style="dim italic")
             choices.add_row(Text(f"{number}.", style="dim" if option.locked else "bold"), words)
         self._block(choices)
         if item.status:
             self.console.print()
-            self._block(Text(safe(pack(item.status, "  ·  ", self.measure)), style="dim"))
+            self._block(outside(pack(item.status, "  ·  ", self.measure), style="dim"))
 
     def table(self, item: Table) -> None:
         self.console.print()
         if self.measure >= 56:
-            table = RichTable(title=safe(item.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+            table = RichTable(title=outside(item.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
             for column in item.columns:
-                table.add_column(column, overflow="fold")
+                table.add_column(outside(column), overflow="fold")
             for row in item.rows:
-                table.add_row(*(safe(cell) for cell in row))
+                table.add_row(*(outside(cell) for cell in row))
             self._block(table)
         else:  # a narrow terminal: one save a block, every field named
-            lines: list[RenderableType] = [Text(safe(item.title), style="bold")]
+            lines: list[RenderableType] = [outside(item.title, style="bold")]
             for row in item.rows:
                 details = ", ".join(
                     f"{name.lower()} {cell}" for name, cell in zip(item.columns[1:], row[1:], strict=True)
                 )
-                lines += [Text(safe(row[0]), style="bold"), Padding(Text(safe(details), style="dim"), (0, 0, 0, 2))]
+                lines += [outside(row[0], style="bold"), Padding(outside(details, style="dim"), (0, 0, 0, 2))]
             self._block(Group(*lines))
         for note in item.notes:
-            self._block(Text(safe(note), style="yellow"))
+            self._block(outside(note, style="yellow"))
         self.console.print()
 
     def end_screen(self, screen: EndScreen) -> None:
         parts: list[RenderableType] = []
         if screen.ending.description:
-            parts += [Text(safe(screen.ending.description), style="italic"), Text()]
+            parts += [outside(screen.ending.description, style="italic"), Text()]
         parts += [Text("Your path", style="bold"), self._rows(screen.path), Text()]
         parts.append(Text(f"Endings seen: {screen.seen_count} of {len(screen.endings)}", style="bold"))
         for title, seen in screen.endings:
