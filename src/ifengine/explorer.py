@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import operator
-import random
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,13 +18,18 @@ from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
+from .budget import StopReason, never
 from .expr import Atom, Effect
-from .model import Choice, Story
-from .runtime import GameError, StateParts, advance, choices_open, open_choices, start, step
-from .state import GameState
+from .model import Story
+from .random_play import random_playthrough, sample
+from .runtime import GameError, StateParts, choices_open, start, step
+from .verdicts import EXHAUSTIVE, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
+
+__all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counted"]
 
 DEFAULT_MAX_STATES = 2_000_000
 SAMPLE_PLAYS = 20_000
+CHECK_EVERY = 4096  # new states between budget checks
 
 
 # --- liveness -------------------------------------------------------------------
@@ -217,10 +221,23 @@ class Report:
     longest: int = 0  # 0 when `loops`: there is then no longest playthrough
     shortest: int = 0
     loops: bool = False  # some choice leads back to a state already passed, so a game can go on without end
+    stopped_by: str | None = None  # the budget that ended the search early ("state limit", "time budget ...")
+    verdicts: Verdicts = field(default_factory=Verdicts)
+    sample_games: int = 0  # random games played for shares or witnesses (0: none)
+    sample_ended: int = 0  # of those, how many reached an ending
+    sample_seed: int = 0
+
+    def unknown(self, kind: str) -> list[str]:
+        return self.verdicts.with_status(kind, UNKNOWN) if self.verdicts.items else []
 
     @property
     def ok(self) -> bool:
         return self.complete and not self.unreached_endings and not self.unreached_scenes and not self.errors
+
+    @property
+    def proven_failure(self) -> bool:
+        """Something is proven unreachable, or play raised an error."""
+        return bool(self.unreached_endings or self.unreached_scenes or self.never_open or self.errors)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -231,10 +248,11 @@ class Report:
             "endings": {
                 e: {
                     "reachable": e in self.ending_paths,
+                    "verdict": self.verdicts.items["endings"][e].status if self.verdicts.items else None,
                     "shortest": self.ending_paths.get(e),
                     "share": self.shares.get(e, 0.0),
                 }
-                for e in sorted(set(self.ending_paths) | set(self.unreached_endings))
+                for e in sorted(set(self.ending_paths) | set(self.unreached_endings) | set(self.unknown("endings")))
             },
             "share_method": self.share_method,
             "stuck_share": self.stuck_share,
@@ -245,6 +263,15 @@ class Report:
             "shortest_playthrough": self.shortest,
             "longest_playthrough": None if self.loops else self.longest,
             "loops": self.loops,
+            "stopped_by": self.stopped_by,
+            "unknown_scenes": self.unknown("scenes"),
+            "unknown_choices": self.unknown("choices"),
+            "unknown_endings": self.unknown("endings"),
+            "sampling": {"games": self.sample_games, "ended": self.sample_ended, "seed": self.sample_seed}
+            if self.sample_games
+            else None,
+            "verdicts": self.verdicts.to_data(),
+            "methods": self.verdicts.methods(),
         }
 
 
@@ -261,31 +288,43 @@ def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
     return path[::-1]
 
 
-def explore(story: Story, max_states: int = DEFAULT_MAX_STATES, seed: int = 1) -> Report:
-    """Search every reachable state; compute reachability, paths and ending shares."""
+def explore(
+    story: Story,
+    max_states: int = DEFAULT_MAX_STATES,
+    seed: int = 1,
+    budget: Callable[[str], StopReason] | None = None,
+) -> Report:
+    """Search every reachable state; compute reachability verdicts, paths and ending shares.
+
+    `budget(phase)` gives the stop test for a phase ("search", "sampling"): the
+    caller owns the clock and the memory gauge. Whatever stops the search, the
+    report holds what was found, and nothing unseen is called unreachable.
+    """
     # Millions of small tuples and no cycles among them: the cyclic collector
     # would rescan the growing heap over and over, doubling the run time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(story, max_states, seed)
+        return _explore(story, max_states, seed, budget or (lambda phase: never))
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _explore(story: Story, max_states: int, seed: int) -> Report:
+def _explore(story: Story, max_states: int, seed: int, budget: Callable[[str], StopReason]) -> Report:
     report = Report(limit=max_states)
     live = liveness(story)
     # One (key function, key -> node) table per scene, so a key need not name its scene.
     tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
         sid: (_projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
     }
+    report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
     try:
         first = start(story).state
     except GameError as exc:
         report.errors.append(str(exc))
         return report
+    stop_reason = budget("search")
     parents: list[int] = [-1]  # the node each node was first reached from ...
     via: list[str] = [""]  # ... and by which choice
     depth: list[int] = [0]
@@ -297,6 +336,8 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
     reached_scenes = set(first.visits)
     counted = scenes_counted(story)
     taken_choices = report.taken_choices
+    first_taken: dict[str, tuple[int, str]] = {}  # choice -> (node it was taken from, itself)
+    first_entered: dict[str, tuple[int, str]] = {sid: (0, "") for sid in first.visits}
     ending_paths = report.ending_paths
 
     # Queued states are kept as StateParts, without history or journal: paths
@@ -311,76 +352,135 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
         edges.append([])
         queue.append((0, (first.scene, first.values, _counted(first.visits, counted), first.taken, (), (), None)))
     all_scenes = len(story.scenes)
-    while queue:
-        node, (scene, values, visits, taken, _, _, _) = queue.popleft()
-        choices = choices_open(story, scene, values, visits, taken)
-        if not choices:
-            stuck_nodes.add(node)
-            if len(report.dead_ends) < 20:
-                report.dead_ends.append((scene, _path(parents, via, node)))
-            continue
-        children = edges[node]
-        known = len(visits)
-        for choice in choices:
-            taken_choices.add(choice.key)
-            try:
-                parts = step(story, choice, values, visits, taken, (), ())
-            except GameError as exc:
-                report.errors.append(f"after {choice.key}: {exc}")
+    try:
+        while queue:
+            node, (scene, values, visits, taken, _, _, _) = queue.popleft()
+            choices = choices_open(story, scene, values, visits, taken)
+            if not choices:
+                stuck_nodes.add(node)
+                if len(report.dead_ends) < 20:
+                    report.dead_ends.append((scene, _path(parents, via, node)))
                 continue
-            next_scene, next_values, next_visits, next_taken, _, _, ending = parts
-            if len(next_visits) != known and len(reached_scenes) < all_scenes:
-                # Visits only gain keys, appended in the order scenes were entered:
-                # the scenes new on this edge are the last ones.
-                reached_scenes.update(islice(reversed(next_visits), len(next_visits) - known))
-            if ending is not None:
-                children.append(ending_code[ending])
-                if ending not in ending_paths:
-                    ending_paths[ending] = [*_path(parents, via, node), choice.key]
-                ending_depths.append(depth[node] + 1)
-                continue
-            key_of, table = tables[next_scene]
-            key = key_of(next_values, next_visits, next_taken)
-            child = table.get(key)
-            if child is not None:
+            children = edges[node]
+            known = len(visits)
+            for choice in choices:
+                if choice.key not in taken_choices:
+                    taken_choices.add(choice.key)
+                    first_taken[choice.key] = (node, choice.key)
+                try:
+                    parts = step(story, choice, values, visits, taken, (), ())
+                except GameError as exc:
+                    report.errors.append(f"after {choice.key}: {exc}")
+                    continue
+                next_scene, next_values, next_visits, next_taken, _, _, ending = parts
+                if len(next_visits) != known and len(reached_scenes) < all_scenes:
+                    # Visits only gain keys, appended in the order scenes were entered:
+                    # the scenes new on this edge are the last ones.
+                    for sid in islice(reversed(next_visits), len(next_visits) - known):
+                        if sid not in reached_scenes:
+                            reached_scenes.add(sid)
+                            first_entered[sid] = (node, choice.key)
+                if ending is not None:
+                    children.append(ending_code[ending])
+                    if ending not in ending_paths:
+                        ending_paths[ending] = [*_path(parents, via, node), choice.key]
+                    ending_depths.append(depth[node] + 1)
+                    continue
+                key_of, table = tables[next_scene]
+                key = key_of(next_values, next_visits, next_taken)
+                child = table.get(key)
+                if child is not None:
+                    children.append(child)
+                    continue
+                child = len(edges)
+                table[key] = child
+                edges.append([])
                 children.append(child)
-                continue
-            child = len(edges)
-            table[key] = child
-            edges.append([])
-            children.append(child)
-            parents.append(node)
-            via.append(choice.key)
-            depth.append(depth[node] + 1)
-            if child >= max_states:
-                report.complete = False
-                queue.clear()
-                break
-            queue.append((child, (next_scene, next_values, _counted(next_visits, counted), next_taken, (), (), None)))
+                parents.append(node)
+                via.append(choice.key)
+                depth.append(depth[node] + 1)
+                if child >= max_states:
+                    report.complete, report.stopped_by = False, f"state limit of {max_states:,}"
+                    queue.clear()
+                    break
+                if child % CHECK_EVERY == 0 and (reason := stop_reason()):
+                    report.complete, report.stopped_by = False, reason
+                    queue.clear()
+                    break
+                queue.append(
+                    (child, (next_scene, next_values, _counted(next_visits, counted), next_taken, (), (), None))
+                )
+    except MemoryError:
+        # Free the frontier and the dedup tables first, so the report can still be built.
+        queue.clear()
+        tables.clear()
+        report.complete, report.stopped_by = False, "memory (MemoryError)"
     report.states = len(edges)
     report.reached_scenes = reached_scenes
-    report.unreached_scenes = [s for s in story.scenes if s not in reached_scenes]
-    report.unreached_endings = [e for e in ending_ids if e not in ending_paths]
-    if report.complete:
-        report.never_open = [
-            c.key for c in story.all_choices() if c.key not in taken_choices and c.scene in reached_scenes
-        ]
-        report.never_open += [c.key for c in story.all_choices() if c.scene not in reached_scenes]
+    _settle(story, report, parents, via, first_entered, first_taken)
+    del tables
     if ending_depths:
         report.longest, report.shortest = max(ending_depths), min(ending_depths)
-    _shares(story, report, edges, ending_ids, stuck_nodes, seed)
+    if report.complete:
+        _shares(story, report, edges, ending_ids, stuck_nodes, seed, budget)
+    else:
+        del edges, parents, via, depth, queue
+        _random_witnesses(story, report, seed, budget("sampling"))
+    report.unreached_scenes = report.verdicts.with_status("scenes", UNREACHABLE)
+    report.unreached_endings = report.verdicts.with_status("endings", UNREACHABLE)
+    report.never_open = report.verdicts.with_status("choices", UNREACHABLE)
     return report
 
 
+def _settle(
+    story: Story,
+    report: Report,
+    parents: list[int],
+    via: list[str],
+    first_entered: dict[str, tuple[int, str]],
+    first_taken: dict[str, tuple[int, str]],
+) -> None:
+    """Verdicts from the search: what it reached is reachable; the rest is unreachable only if it was complete."""
+    verdicts = report.verdicts
+
+    def witness(found: dict[str, tuple[int, str]]) -> dict[str, list[str]]:
+        return {item: [*_path(parents, via, node), key] if key else [] for item, (node, key) in found.items()}
+
+    verdicts.settle_reachable("scenes", EXHAUSTIVE, witness(first_entered))
+    verdicts.settle_reachable("choices", EXHAUSTIVE, witness(first_taken))
+    verdicts.settle_reachable("endings", EXHAUSTIVE, report.ending_paths)
+    if report.complete:
+        for kind in ("scenes", "choices", "endings"):
+            verdicts.settle_unreachable(kind, EXHAUSTIVE, verdicts.with_status(kind, UNKNOWN))
+
+
+def _random_witnesses(story: Story, report: Report, seed: int, stop_reason: StopReason) -> None:
+    """After a stopped search, seeded random play may still show items reachable (never unreachable)."""
+    found = sample(story, SAMPLE_PLAYS, seed, stop_reason)
+    _record_sample(report, found, seed)
+    for kind, witnesses in (("scenes", found.scenes), ("choices", found.choices), ("endings", found.endings)):
+        report.verdicts.settle_reachable(kind, RANDOM_PLAY, witnesses)
+    for ending, v in report.verdicts.items["endings"].items():
+        if v.status == REACHABLE and ending not in report.ending_paths and v.path is not None:
+            report.ending_paths[ending] = list(v.path)
+    report.share_method = "not computed (exploration incomplete)"
+
+
 def _shares(
-    story: Story, report: Report, edges: list[list[int]], ending_ids: list[str], stuck: set[int], seed: int
+    story: Story,
+    report: Report,
+    edges: list[list[int]],
+    ending_ids: list[str],
+    stuck: set[int],
+    seed: int,
+    budget: Callable[[str], StopReason],
 ) -> None:
     """Each ending's probability under uniformly random play: exact on an acyclic graph.
 
     Probabilities flow from the start in topological order (Kahn's algorithm);
     if some node is never freed, the graph has a cycle and shares are sampled.
     """
-    if not report.complete or not edges:
+    if not edges:
         report.share_method = "not computed (exploration incomplete)"
         return
     indegree = [0] * len(edges)
@@ -422,7 +522,7 @@ def _shares(
                 ready.append(child)
     if done != len(edges):
         report.loops, report.longest = True, 0
-        _sample_shares(story, report, seed)
+        _sample_shares(story, report, seed, budget("sampling"))
         return
     report.longest = longest_game
     report.shares = {e: totals[i] for i, e in enumerate(ending_ids)}
@@ -430,29 +530,21 @@ def _shares(
     report.share_method = "exact (the state graph has no cycles)"
 
 
-def random_playthrough(story: Story, rng: random.Random, max_steps: int = 10_000) -> GameState:
-    """One game with every choice picked uniformly at random among the open ones."""
-    state = start(story).state
-    for _ in range(max_steps):
-        if state.ending is not None:
-            return state
-        choices: list[Choice] = open_choices(story, state)
-        if not choices:
-            return state
-        state = advance(story, state, rng.choice(choices))
-    return state
+def _sample_shares(story: Story, report: Report, seed: int, stop_reason: StopReason) -> None:
+    """Shares by random play, when the state graph has cycles: budgeted, and honest about games that never ended."""
+    found = sample(story, SAMPLE_PLAYS, seed, stop_reason)
+    _record_sample(report, found, seed)
+    games = max(found.games, 1)
+    report.shares = {e: found.ended.get(e, 0) / games for e in story.endings}
+    report.stuck_share = found.stuck / games
+    capped = f", {found.capped:,} hit the step cap without an ending" if found.capped else ""
+    stopped = f", stopped early by the {found.stopped}" if found.stopped else ""
+    report.share_method = (
+        f"sampled: {found.games:,} random playthroughs, {report.sample_ended:,} ended{capped}{stopped}, seed {seed}"
+        " (the state graph has cycles)"
+    )
 
 
-def _sample_shares(story: Story, report: Report, seed: int) -> None:
-    rng = random.Random(seed)
-    counts: dict[str, int] = {e: 0 for e in story.endings}
-    stuck = 0
-    for _ in range(SAMPLE_PLAYS):
-        final = random_playthrough(story, rng)
-        if final.ending is not None:
-            counts[final.ending] += 1
-        else:
-            stuck += 1
-    report.shares = {e: n / SAMPLE_PLAYS for e, n in counts.items()}
-    report.stuck_share = stuck / SAMPLE_PLAYS
-    report.share_method = f"sampled: {SAMPLE_PLAYS:,} random playthroughs, seed {seed} (the state graph has cycles)"
+def _record_sample(report: Report, found: Any, seed: int) -> None:
+    report.sample_games, report.sample_seed = found.games, seed
+    report.sample_ended = sum(found.ended.values())
