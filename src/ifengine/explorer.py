@@ -21,7 +21,7 @@ from typing import Any
 from .budget import StopReason, never
 from .expr import Atom, Effect
 from .model import Story
-from .random_play import random_playthrough, sample
+from .random_play import Sample, random_playthrough, sample
 from .runtime import GameError, StateParts, choices_open, start, step
 from .verdicts import EXHAUSTIVE, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
 
@@ -232,7 +232,8 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return self.complete and not self.unreached_endings and not self.unreached_scenes and not self.errors
+        """Every scene, choice and ending is proven reachable, and play raised no error."""
+        return not self.proven_failure and not any(self.unknown(kind) for kind in ("scenes", "choices", "endings"))
 
     @property
     def proven_failure(self) -> bool:
@@ -293,6 +294,9 @@ def explore(
     max_states: int = DEFAULT_MAX_STATES,
     seed: int = 1,
     budget: Callable[[str], StopReason] | None = None,
+    *,
+    check_every: int = CHECK_EVERY,
+    sample_games: int = SAMPLE_PLAYS,
 ) -> Report:
     """Search every reachable state; compute reachability verdicts, paths and ending shares.
 
@@ -305,13 +309,25 @@ def explore(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(story, max_states, seed, budget or (lambda phase: never))
+        return _explore(story, Plan(max_states, seed, budget or (lambda phase: never), check_every, sample_games))
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _explore(story: Story, max_states: int, seed: int, budget: Callable[[str], StopReason]) -> Report:
+@dataclass(frozen=True)
+class Plan:
+    """How far to search and how much random play to allow."""
+
+    max_states: int
+    seed: int
+    budget: Callable[[str], StopReason]
+    check_every: int
+    sample_games: int
+
+
+def _explore(story: Story, plan: Plan) -> Report:
+    max_states, budget = plan.max_states, plan.budget
     report = Report(limit=max_states)
     live = liveness(story)
     # One (key function, key -> node) table per scene, so a key need not name its scene.
@@ -403,7 +419,7 @@ def _explore(story: Story, max_states: int, seed: int, budget: Callable[[str], S
                     report.complete, report.stopped_by = False, f"state limit of {max_states:,}"
                     queue.clear()
                     break
-                if child % CHECK_EVERY == 0 and (reason := stop_reason()):
+                if child % plan.check_every == 0 and (reason := stop_reason()):
                     report.complete, report.stopped_by = False, reason
                     queue.clear()
                     break
@@ -422,10 +438,10 @@ def _explore(story: Story, max_states: int, seed: int, budget: Callable[[str], S
     if ending_depths:
         report.longest, report.shortest = max(ending_depths), min(ending_depths)
     if report.complete:
-        _shares(story, report, edges, ending_ids, stuck_nodes, seed, budget)
+        _shares(story, report, edges, ending_ids, stuck_nodes, plan)
     else:
         del edges, parents, via, depth, queue
-        _random_witnesses(story, report, seed, budget("sampling"))
+        _random_witnesses(story, report, plan)
     report.unreached_scenes = report.verdicts.with_status("scenes", UNREACHABLE)
     report.unreached_endings = report.verdicts.with_status("endings", UNREACHABLE)
     report.never_open = report.verdicts.with_status("choices", UNREACHABLE)
@@ -454,16 +470,17 @@ def _settle(
             verdicts.settle_unreachable(kind, EXHAUSTIVE, verdicts.with_status(kind, UNKNOWN))
 
 
-def _random_witnesses(story: Story, report: Report, seed: int, stop_reason: StopReason) -> None:
+def _random_witnesses(story: Story, report: Report, plan: Plan) -> None:
     """After a stopped search, seeded random play may still show items reachable (never unreachable)."""
-    found = sample(story, SAMPLE_PLAYS, seed, stop_reason)
+    seed = plan.seed
+    found = sample(story, plan.sample_games, seed, plan.budget("sampling"))
     _record_sample(report, found, seed)
     for kind, witnesses in (("scenes", found.scenes), ("choices", found.choices), ("endings", found.endings)):
         report.verdicts.settle_reachable(kind, RANDOM_PLAY, witnesses)
     for ending, v in report.verdicts.items["endings"].items():
         if v.status == REACHABLE and ending not in report.ending_paths and v.path is not None:
             report.ending_paths[ending] = list(v.path)
-    report.share_method = "not computed (exploration incomplete)"
+    _shares_from_sample(story, report, found, seed, "exploration incomplete")
 
 
 def _shares(
@@ -472,8 +489,7 @@ def _shares(
     edges: list[list[int]],
     ending_ids: list[str],
     stuck: set[int],
-    seed: int,
-    budget: Callable[[str], StopReason],
+    plan: Plan,
 ) -> None:
     """Each ending's probability under uniformly random play: exact on an acyclic graph.
 
@@ -522,7 +538,7 @@ def _shares(
                 ready.append(child)
     if done != len(edges):
         report.loops, report.longest = True, 0
-        _sample_shares(story, report, seed, budget("sampling"))
+        _sample_shares(story, report, plan)
         return
     report.longest = longest_game
     report.shares = {e: totals[i] for i, e in enumerate(ending_ids)}
@@ -530,21 +546,28 @@ def _shares(
     report.share_method = "exact (the state graph has no cycles)"
 
 
-def _sample_shares(story: Story, report: Report, seed: int, stop_reason: StopReason) -> None:
-    """Shares by random play, when the state graph has cycles: budgeted, and honest about games that never ended."""
-    found = sample(story, SAMPLE_PLAYS, seed, stop_reason)
+def _sample_shares(story: Story, report: Report, plan: Plan) -> None:
+    """Shares by random play, when the state graph has cycles."""
+    found = sample(story, plan.sample_games, plan.seed, plan.budget("sampling"))
+    _shares_from_sample(story, report, found, plan.seed, "the state graph has cycles")
+
+
+def _shares_from_sample(story: Story, report: Report, found: Sample, seed: int, why: str) -> None:
+    """Budgeted sampled shares, honest about games that never ended and about an early stop."""
     _record_sample(report, found, seed)
-    games = max(found.games, 1)
-    report.shares = {e: found.ended.get(e, 0) / games for e in story.endings}
-    report.stuck_share = found.stuck / games
+    if not found.games:
+        report.share_method = f"not computed (no random game finished before the {found.stopped})"
+        return
+    report.shares = {e: found.ended.get(e, 0) / found.games for e in story.endings}
+    report.stuck_share = found.stuck / found.games
     capped = f", {found.capped:,} hit the step cap without an ending" if found.capped else ""
     stopped = f", stopped early by the {found.stopped}" if found.stopped else ""
     report.share_method = (
-        f"sampled: {found.games:,} random playthroughs, {report.sample_ended:,} ended{capped}{stopped}, seed {seed}"
-        " (the state graph has cycles)"
+        f"sampled: {found.games:,} random playthroughs, {report.sample_ended:,} ended{capped}{stopped},"
+        f" seed {seed} ({why})"
     )
 
 
-def _record_sample(report: Report, found: Any, seed: int) -> None:
+def _record_sample(report: Report, found: Sample, seed: int) -> None:
     report.sample_games, report.sample_seed = found.games, seed
     report.sample_ended = sum(found.ended.values())

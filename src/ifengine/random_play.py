@@ -8,7 +8,6 @@ reachable (with the path it took); it never shows anything unreachable.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .budget import StopReason
@@ -16,7 +15,8 @@ from .model import Choice, Story
 from .runtime import GameError, advance, open_choices, start
 from .state import GameState
 
-MAX_STEPS = 10_000
+MAX_STEPS = 10_000  # steps in one game
+MAX_TOTAL_STEPS = 1_000_000  # steps in one sample, whatever the time budget
 CHECK_EVERY = 256  # steps between budget checks
 
 
@@ -53,15 +53,21 @@ def _keep(table: dict[str, tuple[str, ...]], item: str, path: list[str]) -> None
         table[item] = tuple(path)
 
 
+def _over(steps: int) -> str | None:
+    return f"step budget of {MAX_TOTAL_STEPS:,} random-play steps" if steps >= MAX_TOTAL_STEPS else None
+
+
 def sample(
     story: Story,
     games: int,
     seed: int,
     stop_reason: StopReason,
     max_steps: int = MAX_STEPS,
-    on_game: Callable[[], None] | None = None,
 ) -> Sample:
-    """Play up to `games` random games, checking the budget every few hundred steps."""
+    """Play up to `games` random games, checking the budget every few hundred steps.
+
+    A game stopped by the budget is not counted; one that hits `max_steps` is, as capped.
+    """
     rng = random.Random(seed)
     found = Sample()
     steps = 0
@@ -95,7 +101,7 @@ def sample(
                 for sid in list(state.visits)[known:]:
                     _keep(found.scenes, sid, path)
             steps += 1
-            if steps % CHECK_EVERY == 0 and (reason := stop_reason()):
+            if steps % CHECK_EVERY == 0 and (reason := stop_reason() or _over(steps)):
                 found.stopped = reason
                 return found
         found.games += 1

@@ -19,9 +19,9 @@ def _unknown(report: Report, kind: str) -> str:
 
 
 def _method(report: Report, kind: str, item: str) -> str:
-    """Say which method found an item, when it was not the exhaustive search."""
+    """The exhaustive search finds shortest paths; other methods find some path."""
     verdict = report.verdicts.items.get(kind, {}).get(item)
-    return f" found by {verdict.method}" if verdict and verdict.method != EXHAUSTIVE else ""
+    return f"a path found by {verdict.method}" if verdict and verdict.method != EXHAUSTIVE else "shortest"
 
 
 def _list_unknown(lines: list[str], items: list[str], what: str, shown: int = 10) -> None:
@@ -58,7 +58,7 @@ def format_report(story: Story, report: Report) -> str:
             lines.append(f"  {status}  {ending.id}: {ending.title}")
         else:
             found = _method(report, "endings", ending.id)
-            lines.append(f"  {share_text}  {ending.id}: {ending.title} (shortest{found}: {len(path)} choices)")
+            lines.append(f"  {share_text}  {ending.id}: {ending.title} ({found}: {len(path)} choices)")
             lines.append(f"           {_steps(story, path)}")
     if report.stuck_share:
         lines.append(f"  {report.stuck_share * 100:5.1f}%  (stuck in a dead end)")
@@ -100,7 +100,7 @@ def format_report(story: Story, report: Report) -> str:
     if report.proven_failure:
         lines.append("FAILED: see above.")
     elif report.ok:
-        lines.append("OK: every ending and scene is reachable.")
+        lines.append("OK: every ending, scene and choice is reachable.")
     else:
         lines.append("INCOMPLETE: nothing is proven unreachable, but some items are unknown (see above).")
     return "\n".join(lines)
