@@ -20,6 +20,9 @@ CORE = [
     "budget",
     "random_play",
     "verdicts",
+    "liveness",
+    "findings",
+    "shares",
     "diagnostics",
     "schema",
 ]
