@@ -70,7 +70,7 @@ def explore(
 
 
 def _explore(story: Story, plan: Plan) -> Report:
-    max_states, budget = plan.max_states, plan.budget
+    max_states, budget, check_every = plan.max_states, plan.budget, plan.check_every
     report = Report(limit=max_states)
     live = liveness(story)
     # One (key function, key -> node) table per scene, so a key need not name its scene.
@@ -162,7 +162,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                     report.complete, report.stopped_by = False, f"state limit of {max_states:,}"
                     queue.clear()
                     break
-                if child % plan.check_every == 0 and (reason := stop_reason()):
+                if child % check_every == 0 and (reason := stop_reason()):
                     report.complete, report.stopped_by = False, reason
                     queue.clear()
                     break
