@@ -12,8 +12,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from .budget import StopReason
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
 
@@ -79,7 +80,7 @@ def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _explore_budget(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
     """Stop tests for the explorer's phases: the search gets 80% of the time, random play the rest."""
     import time
 
@@ -87,7 +88,7 @@ def _explore_budget(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     started = time.monotonic()
 
-    def phase(name: str):  # type: ignore[no-untyped-def]
+    def phase(name: str) -> StopReason:
         spent = time.monotonic() - started
         share = 0.8 * args.max_seconds if name == "search" else args.max_seconds - spent
         return budget_check(Limits(max(share, 0.0), args.max_memory), time.monotonic, _memory_in_use)
