@@ -86,3 +86,18 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return code, out, err
 
     return run
+
+
+def scenes_entered(story, path):  # type: ignore[no-untyped-def]
+    """Every scene a game entered along `path` (choice keys from the start).
+
+    A game state counts visits only to scenes the story reads, so witnesses are
+    checked by stepping with every scene counted."""
+    from ifengine.runtime import begin, step
+    from ifengine.state import GameState
+
+    state = GameState(*begin(story))
+    for key in path:
+        choice = story.choice(key)
+        state = GameState(*step(story, choice, state.values, state.visits, state.taken, (), ()))
+    return set(state.visits)

@@ -44,7 +44,7 @@ def test_explore_exits_0_when_everything_is_reachable(cli) -> None:  # type: ign
     code, out, _ = cli("explore", LIGHTHOUSE)
     assert code == 0
     assert "Endings (3 of 3 reachable; shares exact" in out
-    assert out.rstrip().endswith("OK: every ending and scene is reachable.")
+    assert out.rstrip().endswith("OK: every ending, scene and choice is reachable.")
 
 
 def test_explore_exits_1_on_unreachable_ending(cli, make_story: StoryFactory) -> None:  # type: ignore[no-untyped-def]

@@ -36,13 +36,14 @@ def test_an_ending_behind_an_impossible_condition_is_unreachable(make_story: Sto
     assert not report.ok
 
 
-def test_a_choice_whose_condition_is_never_true(make_story: StoryFactory) -> None:
+def test_a_choice_whose_condition_is_never_true_is_proven_never_open(make_story: StoryFactory) -> None:
     scenes = SCENES.replace(
         "      - text: Leave\n", "      - text: Fly\n        if: n > 2\n        goto: b\n      - text: Leave\n"
     )
     report = explore(load_story(str(make_story(scenes=scenes))))
     assert report.never_open == ["a:fly"]
-    assert report.ok  # unreachable choices are reported, not fatal
+    assert report.verdicts.items["choices"]["a:fly"].status == "unreachable"
+    assert report.proven_failure and not report.ok
 
 
 def test_dead_ends_are_found_with_their_path(make_story: StoryFactory) -> None:
@@ -62,7 +63,7 @@ def test_state_limit_is_reported_not_hung(make_story: StoryFactory) -> None:
         "      - text: Count\n        if: n < 1000\n        do: [n += 1]\n        goto: a\n      - text: Leave\n",
     )
     report = explore(load_story(str(make_story(manifest, scenes=scenes))), max_states=50)
-    assert not report.complete and not report.ok
+    assert not report.complete and report.stopped_by == "state limit of 50"
     assert report.states == 51
 
 

@@ -5,7 +5,8 @@ The explorer merges states that the rest of the story cannot tell apart
 hide endings or skew shares, so here every playthrough of a few hundred random
 stories is enumerated without any merging, and the two must agree exactly:
 reachable scenes and endings, choices ever open, dead ends, shortest and
-longest playthroughs, and each ending's share under random play.
+longest playthroughs, each ending's share under random play, and every verdict
+(with its witness path replayed).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import scenes_entered
 from ifengine import explore, load_story
+from ifengine.findings import Report
 from ifengine.model import Story
-from ifengine.runtime import advance, begin, open_choices, start, step
+from ifengine.runtime import advance, begin, open_choices, replay, start, step
 from ifengine.state import GameState
 
 CONDITIONS = [
@@ -146,3 +149,24 @@ def test_explorer_matches_brute_force(tmp_path: Path, seed: int) -> None:
     assert report.stuck_share == pytest.approx(brute.stuck, abs=1e-12)
     if brute.lengths:
         assert (report.shortest, report.longest) == (min(brute.lengths), max(brute.lengths))
+    assert_verdicts_match(story, report, brute)
+
+
+def assert_verdicts_match(story: Story, report: Report, brute: Brute) -> None:
+    """A complete search: reachable exactly where brute force reaches, unreachable everywhere else."""
+    truth = {
+        "scenes": brute.scenes,
+        "choices": brute.taken,
+        "endings": {e for e, share in brute.shares.items() if share > 0},
+    }
+    for kind, reached in truth.items():
+        verdicts = report.verdicts
+        assert set(verdicts.with_status(kind, "reachable")) == reached
+        assert set(verdicts.with_status(kind, "unreachable")) == set(verdicts.items[kind]) - reached
+        for item in reached:
+            path = verdicts.items[kind][item].path
+            assert path is not None
+            final = replay(story, path).state
+            assert (
+                item in scenes_entered(story, path) if kind == "scenes" else (final.ending == item or path[-1] == item)
+            )

@@ -73,7 +73,9 @@ def test_without_exploring_only_unlinked_scenes_are_flagged(cli: Cli, make_story
 def test_exploration_limit_is_stated_and_only_links_are_used(cli: Cli) -> None:
     code, out, _ = cli("graph", "--max-states", "50", BUNDLED)
     assert code == 0
-    assert out.startswith("// exploration stopped at 50 states: only scenes that no choice or route leads to")
+    assert out.startswith(
+        "// exploration stopped by the state limit of 50: only scenes that no choice or route leads to"
+    )
     assert "UNREACHABLE" not in out
 
 

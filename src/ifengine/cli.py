@@ -1,6 +1,7 @@
 """The `ifengine` command: parse arguments, call the library, print, set the exit code.
 
-Exit codes: 0 ok, 1 story or input errors, 2 usage. Every failure a user can
+Exit codes: 0 ok, 1 story or input errors, 2 usage, 3 `explore` incomplete
+(a budget stopped it before every item got a verdict). Every failure a user can
 cause is reported in one line; a traceback means a bug in ifengine.
 """
 
@@ -11,15 +12,101 @@ import contextlib
 import errno
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from .budget import StopReason
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
 from .play.terminal import SafeStream, safe_json
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 _OUTPUT_ERRORS = (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+_UNITS = {"": 1, "b": 1, "k": 2**10, "m": 2**20, "g": 2**30}
+
+
+def _memory_size(text: str) -> int:
+    """A size such as 512M, 2G or 2GiB (powers of 1,024)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?\s*", text, re.IGNORECASE)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected a size such as 512M or 2G, got {text!r}")
+    value = int(float(match.group(1)) * _UNITS[(match.group(2) or match.group(3) or "").lower()])
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive size such as 512M or 2G, got {text!r}")
+    return value
+
+
+def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-states",
+        type=_positive_int,
+        default=2_000_000,
+        help="stop the search after this many states (default 2,000,000)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=_positive_seconds,
+        default=60.0,
+        help="time budget in seconds, search and random play together (default 60)",
+    )
+    parser.add_argument(
+        "--max-memory",
+        type=_memory_size,
+        default=2 * 2**30,
+        metavar="SIZE",
+        help="memory budget such as 512M or 2G (default 2G)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed for random play (sampled shares, witnesses after a stop)"
+    )
+
+
+def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
+    """Stop tests for the explorer's phases: the search gets 80% of the time, random play the rest."""
+    import time
+
+    from .budget import Limits, budget_check
+
+    started = time.monotonic()
+
+    def phase(name: str) -> StopReason:
+        spent = time.monotonic() - started
+        share = 0.8 * args.max_seconds if name == "search" else args.max_seconds - spent
+        return budget_check(Limits(max(share, 0.0), args.max_memory), time.monotonic, _memory_in_use)
+
+    return phase
+
+
+def _memory_in_use() -> int:
+    """Resident memory of this process in bytes: cheap (one small /proc read), 0 where unknown."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def bundled_story() -> str:
@@ -56,13 +143,17 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report every problem in a story, with file:line:col")
     check.add_argument("story", help="a story folder or its story.yaml")
     check.add_argument("--json", action="store_true", help="print the diagnostics as JSON")
-    explore = sub.add_parser("explore", help="play every possible game; prove what is reachable")
+    explore = sub.add_parser(
+        "explore",
+        help="play every possible game; prove what is reachable",
+        description="Give every scene, choice and ending a verdict: reachable (with the shortest path found), "
+        "unreachable (proven), or unknown (a budget stopped the search first).",
+        epilog="Exit codes: 0 everything reachable; 1 something proven unreachable, or an error in play; "
+        "3 incomplete: a budget stopped the search and some items are unknown.",
+    )
     explore.add_argument("story", help="a story folder or its story.yaml")
     explore.add_argument("--json", action="store_true", help="print the report as JSON")
-    explore.add_argument(
-        "--max-states", type=int, default=2_000_000, help="stop after this many states (default 2,000,000)"
-    )
-    explore.add_argument("--seed", type=int, default=1, help="seed for sampled shares, when sampling is needed")
+    _add_budget_flags(explore)
     _add_tool_commands(sub)
     return parser
 
@@ -96,12 +187,14 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from .report import format_report
 
     story = load_story(args.story)
-    report = explore(story, max_states=args.max_states, seed=args.seed)
+    report = explore(story, max_states=args.max_states, seed=args.seed, budget=_explore_budget(args))
     if args.json:
         print(safe_json(json.dumps(report.to_data(), indent=2)))
     else:
         print(format_report(story, report))
-    return EXIT_OK if report.ok else EXIT_ERROR
+    if report.proven_failure:
+        return EXIT_ERROR
+    return EXIT_OK if report.ok else EXIT_INCOMPLETE
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -123,9 +216,7 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     graph = sub.add_parser("graph", help="the story map: scenes, choices and endings as DOT, Mermaid or SVG")
     graph.add_argument("story", help="a story folder or its story.yaml")
     graph.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot", help="output format (default dot)")
-    graph.add_argument(
-        "--max-states", type=int, default=2_000_000, help="explore at most this many states to prove scenes unreachable"
-    )
+    _add_budget_flags(graph)
     graph.add_argument("--no-explore", action="store_true", help="flag only scenes no link leads to (fast)")
     stats = sub.add_parser("stats", help="scenes, choices and words per episode; where each variable is used")
     stats.add_argument("story", help="a story folder or its story.yaml")
@@ -143,7 +234,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from .graph import GraphvizFailed, GraphvizMissing, explored_map, to_dot, to_mermaid, to_svg
 
     story = load_story(args.story)
-    story_map = explored_map(story, None if args.no_explore else max(args.max_states, 1))
+    story_map = explored_map(story, None if args.no_explore else args.max_states, _explore_budget(args), args.seed)
     if args.format == "mermaid":
         sys.stdout.write(to_mermaid(story_map))
         return EXIT_OK

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from .budget import StopReason
 from .check import linked_from_start
 from .explorer import explore
 from .model import Scene, Story
@@ -130,16 +131,23 @@ def story_map(
     )
 
 
-def explored_map(story: Story, max_states: int | None) -> StoryMap:
-    """The map with what the explorer proves unreachable flagged (`max_states=None`: links only)."""
+def explored_map(
+    story: Story, max_states: int | None, budget: Callable[[str], StopReason] | None = None, seed: int = 1
+) -> StoryMap:
+    """The map with what the explorer proves unreachable flagged (`max_states=None`: links only).
+
+    `budget` is the explorer's stop test by phase, so the map never waits on an unbounded search.
+    """
     linked = linked_from_start(story)
     unlinked = [sid for sid in story.scenes if sid not in linked]
     if max_states is None:
         note = "not explored: only scenes that no choice or route leads to are flagged"
         return story_map(story, unlinked, notes=(note,))
-    report = explore(story, max_states=max_states)
+    report = explore(story, max_states=max_states, seed=seed, budget=budget)
     if not report.complete:
-        note = f"exploration stopped at {max_states:,} states: only scenes that no choice or route leads to are flagged"
+        note = (
+            f"exploration stopped by the {report.stopped_by}: only scenes that no choice or route leads to are flagged"
+        )
         return story_map(story, unlinked, notes=(note,))
     note = f"explored: {report.states:,} states; unreachable scenes and never-open choices are proven so"
     return story_map(story, report.unreached_scenes, report.never_open, notes=(note,))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .explorer import Report
 from .model import Story
+from .verdicts import EXHAUSTIVE
 
 
 def _steps(story: Story, keys: list[str]) -> str:
@@ -12,25 +13,52 @@ def _steps(story: Story, keys: list[str]) -> str:
     return " > ".join(keys)
 
 
+def _unknown(report: Report, kind: str) -> str:
+    count = len(report.unknown(kind))
+    return f", {count} unknown" if count else ""
+
+
+def _method(report: Report, kind: str, item: str) -> str:
+    """The exhaustive search finds shortest paths; other methods find some path."""
+    verdict = report.verdicts.items.get(kind, {}).get(item)
+    return f"a path found by {verdict.method}" if verdict and verdict.method != EXHAUSTIVE else "shortest"
+
+
+def _list_unknown(lines: list[str], items: list[str], what: str, shown: int = 10) -> None:
+    for item in items[:shown]:
+        lines.append(f"  {what} '{item}': unknown (not reached before the search stopped)")
+    if len(items) > shown:
+        lines.append(f"  ... and {len(items) - shown} more unknown {what}s (--json lists them all)")
+
+
 def format_report(story: Story, report: Report) -> str:
     lines = [f"Explored {story.title}: {report.states:,} distinct states."]
     if not report.complete:
         lines.append(
-            f"LIMIT REACHED: stopped after {report.limit:,} states; the results below are incomplete "
-            "(raise --max-states, or give fewer variables a say in the same scenes)."
+            f"INCOMPLETE: the search was stopped by the {report.stopped_by} after {report.states:,} states; "
+            "what it did not reach is unknown, not unreachable (raise --max-states, --max-seconds or "
+            "--max-memory, or give fewer variables a say in the same scenes)."
         )
+        if report.sample_games:
+            lines.append(
+                f"Random play then tried {report.sample_games:,} games (seed {report.sample_seed},"
+                f" {report.sample_ended:,} ended) to find paths to the rest."
+            )
     lines.append("")
     lines.append(
-        f"Endings ({len(report.ending_paths)} of {len(story.endings)} reachable; shares {report.share_method}):"
+        f"Endings ({len(report.ending_paths)} of {len(story.endings)} reachable{_unknown(report, 'endings')};"
+        f" shares {report.share_method}):"
     )
     for ending in story.endings.values():
         path = report.ending_paths.get(ending.id)
         share = report.shares.get(ending.id)
         share_text = f"{share * 100:5.1f}%" if share is not None else "    -"
         if path is None:
-            lines.append(f"  UNREACHABLE  {ending.id}: {ending.title}")
+            status = "UNREACHABLE" if ending.id in report.unreached_endings else "    UNKNOWN"
+            lines.append(f"  {status}  {ending.id}: {ending.title}")
         else:
-            lines.append(f"  {share_text}  {ending.id}: {ending.title} (shortest: {len(path)} choices)")
+            found = _method(report, "endings", ending.id)
+            lines.append(f"  {share_text}  {ending.id}: {ending.title} ({found}: {len(path)} choices)")
             lines.append(f"           {_steps(story, path)}")
     if report.stuck_share:
         lines.append(f"  {report.stuck_share * 100:5.1f}%  (stuck in a dead end)")
@@ -42,25 +70,37 @@ def format_report(story: Story, report: Report) -> str:
     elif report.shortest:
         lines.append(f"Playthroughs take {report.shortest} to {report.longest} choices.")
     lines.append("")
-    reached = len(story.scenes) - len(report.unreached_scenes)
-    lines.append(f"Scenes: {reached} of {len(story.scenes)} reachable.")
+    unknown_scenes = report.unknown("scenes")
+    reached = len(story.scenes) - len(report.unreached_scenes) - len(unknown_scenes)
+    lines.append(f"Scenes: {reached} of {len(story.scenes)} reachable{_unknown(report, 'scenes')}.")
     for sid in report.unreached_scenes:
         scene = story.scenes[sid]
         lines.append(f"  {scene.pos}: scene '{sid}' is never reached in real play")
+    _list_unknown(lines, unknown_scenes, "scene")
     total = len(story.all_choices())
-    lines.append(f"Choices: {total - len(report.never_open)} of {total} can be taken.")
+    taken = total - len(report.never_open) - len(report.unknown("choices"))
+    lines.append(f"Choices: {taken} of {total} can be taken{_unknown(report, 'choices')}.")
     for key in report.never_open:
         choice = story.choice(key)
         if choice is not None:
             lines.append(f"  {choice.pos}: choice '{key}' is never open in real play")
+    _list_unknown(lines, report.unknown("choices"), "choice")
     if report.dead_ends:
         lines.append(
             f"Dead ends (a scene with no open choice): {len(report.dead_ends)}{'+' if len(report.dead_ends) >= 20 else ''}"
         )
         for scene_id, path in report.dead_ends[:5]:
             lines.append(f"  {story.scenes[scene_id].pos}: stuck in '{scene_id}' after {_steps(story, path)}")
+        if len(report.dead_ends) > 5:
+            more = len(report.dead_ends) - 5
+            lines.append(f"  ... and {more}{'+' if len(report.dead_ends) >= 20 else ''} more (--json lists up to 20)")
     for err in report.errors:
         lines.append(f"error: {err}")
     lines.append("")
-    lines.append("OK: every ending and scene is reachable." if report.ok else "FAILED: see above.")
+    if report.proven_failure:
+        lines.append("FAILED: see above.")
+    elif report.ok:
+        lines.append("OK: every ending, scene and choice is reachable.")
+    else:
+        lines.append("INCOMPLETE: nothing is proven unreachable, but some items are unknown (see above).")
     return "\n".join(lines)

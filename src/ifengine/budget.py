@@ -1,0 +1,40 @@
+"""Budgets for exploration: the core asks `stop_reason()`; the shell decides what it means.
+
+The explorer does no I/O, so the clock and the memory gauge are passed in
+from the CLI as callables. `stop_reason` returns None to go on, or a short
+phrase saying which budget ran out ("time", "memory").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+StopReason = Callable[[], str | None]
+
+
+def never() -> str | None:
+    """No budget but the state limit."""
+    return None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the CLI was asked to allow."""
+
+    max_seconds: float
+    max_memory: int  # bytes
+
+
+def budget_check(limits: Limits, clock: Callable[[], float], memory_used: Callable[[], int]) -> StopReason:
+    """A stop test over a clock (seconds) and a memory gauge (bytes), both supplied by the caller."""
+    deadline = clock() + limits.max_seconds
+
+    def stop_reason() -> str | None:
+        if clock() > deadline:
+            return f"time budget of {limits.max_seconds:g} s"
+        if memory_used() > limits.max_memory:
+            return f"memory budget of {limits.max_memory / 2**20:,.0f} MiB"
+        return None
+
+    return stop_reason

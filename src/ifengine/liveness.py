@@ -1,0 +1,180 @@
+"""What state still matters at each scene: the explorer's merge keys.
+
+Two states are merged when they agree on everything the rest of the story can
+still read from that scene on (a liveness analysis over the scene graph): a clue
+tested only in episode 2 stops splitting states after it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from .expr import Atom, Effect
+from .model import Story
+
+
+def _transfer(effects: Iterable[Effect], live_after: set[Atom]) -> set[Atom]:
+    """What must be known before the effects, given what is read after them."""
+    live = set(live_after)
+    for effect in reversed(tuple(effects)):
+        whole = ("var", effect.target)
+        member_writes = [w for w in effect.writes if w[0] == "member"]
+        if member_writes:
+            live.difference_update(member_writes)  # set to a fixed value either way
+            if whole in live_after or any(a[0] == "member" and a[1] == effect.target for a in live):
+                live.update(effect.reads)
+            continue
+        # The variable's value, or a comparison of it, is read later: the new value
+        # replaces the old, so what matters before is whatever the effect reads
+        # (which includes the variable itself for `+=` and `-=`).
+        related = {a for a in live if a[0] in ("var", "cmp") and a[1] == effect.target}
+        if related:
+            live.difference_update(related)
+            live.update(effect.reads)
+    return live
+
+
+@dataclass
+class Liveness:
+    """For each scene, the atoms of state that matter at its choice point."""
+
+    at_choice: dict[str, frozenset[Atom]]
+
+
+def liveness(story: Story) -> Liveness:
+    entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
+    choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
+    preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+    for scene in story.scenes.values():
+        for target in scene.targets:
+            if target in preds:
+                preds[target].add(scene.id)
+
+    def recompute(sid: str) -> bool:
+        scene = story.scenes[sid]
+        after: set[Atom] = set()
+        if scene.routes:
+            for route in scene.routes:
+                if route.condition is not None:
+                    after |= route.condition.reads
+                after |= entry.get(route.goto, set())
+        elif scene.choices:
+            for choice in scene.choices:
+                for cond in (choice.condition, choice.requirement):
+                    if cond is not None:
+                        after |= cond.reads
+                edge = _transfer(choice.effects, entry.get(choice.goto, set()))
+                if choice.once:
+                    edge.discard(("once", choice.key))
+                    after.add(("once", choice.key))
+                after |= edge
+            choice_point[sid] = after
+        new = _transfer(scene.effects, after)
+        new.discard(("seen", sid))
+        if new != entry[sid]:
+            entry[sid] = new
+            return True
+        return False
+
+    work = deque(story.scenes)
+    queued = set(work)
+    while work:
+        sid = work.popleft()
+        queued.discard(sid)
+        if recompute(sid):
+            for p in preds[sid]:
+                if p not in queued:
+                    queued.add(p)
+                    work.append(p)
+    # Choice points of scenes never changed by the loop above still need their sets.
+    for sid, scene in story.scenes.items():
+        if scene.choices and not choice_point[sid]:
+            recompute(sid)
+    return Liveness({sid: frozenset(atoms) for sid, atoms in choice_point.items()})
+
+
+def scenes_counted(story: Story) -> frozenset[str]:
+    """Scenes whose visit count some condition or effect reads (`seen`, `visits`).
+
+    Play depends on no other visit counts, so the explorer carries only these:
+    on a long story, copying every count at every step would make each step
+    cost as much as the path so far.
+    """
+    return frozenset(a[1] for part in story.compiled(prose=False) for a in part.reads if a[0] in ("seen", "visits"))
+
+
+KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
+
+
+_COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
+    """A function giving the part of a state that the atoms name: the dedup key.
+
+    The explorer calls it once for every state it reaches, so it is a single
+    closure whose parts are C-level calls (itemgetter, map) wherever possible.
+    """
+    variables = story.variables
+    wholes = {variables[a[1]].index for a in atoms if a[0] == "var" and a[1] in variables}
+    members: dict[str, set[str]] = {}
+    for a in atoms:
+        if a[0] == "member" and a[1] in variables and variables[a[1]].index not in wholes:
+            members.setdefault(a[1], set()).add(a[2])
+    partial = []
+    for name, live_members in sorted(members.items()):
+        if live_members.issuperset(variables[name].members):
+            wholes.add(variables[name].index)  # every member matters: the value itself is the key
+        else:
+            partial.append((variables[name].index, frozenset(live_members)))
+    partial.sort()
+    whole = sorted(wholes)
+    # Where only comparisons of a number with constants are read, their outcomes are the key.
+    comparisons = sorted(
+        (variables[a[1]].index, a[2], a[3])
+        for a in atoms
+        if a[0] == "cmp" and a[1] in variables and variables[a[1]].index not in wholes
+    )
+    tests = tuple((_COMPARE[op], i, c) for i, op, c in comparisons)
+    seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
+    counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
+    zeros = (0,) * len(counts)
+    once = tuple(sorted(a[1] for a in atoms if a[0] == "once"))
+    pick_whole = itemgetter(*whole) if whole else None
+    # Most scenes have at most two partly read sets and one `seen`: those get
+    # plain expressions; more fall back to map(). Each part is None when unused,
+    # so every key of one scene has the same shape.
+    (i0, m0), (i1, m1) = [*partial, (0, frozenset()), (0, frozenset())][:2]
+    rest = partial[2:]
+    pick_rest = itemgetter(*(i for i, _ in rest), -1) if rest else None  # -1: a tuple even for one
+    rest_masks = tuple(m for _, m in rest)
+    n_partial, n_seen = len(partial), len(seen)
+    first_seen = seen[0] if seen else ""
+    once_keys = frozenset(once)
+    and_ = frozenset.__and__
+
+    def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
+        return (
+            pick_whole(values) if pick_whole else None,
+            values[i0] & m0 if n_partial else None,
+            values[i1] & m1 if n_partial > 1 else None,
+            tuple(map(and_, pick_rest(values), rest_masks)) if pick_rest else None,
+            (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
+            tuple(map(visits.get, counts, zeros)) if counts else None,
+            taken & once_keys if once_keys else None,
+            tuple([test(values[i], c) for test, i, c in tests]) if tests else None,
+        )
+
+    return key

@@ -1,0 +1,118 @@
+"""Budgets end in a report: states, time, memory, MemoryError, and random play that never ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import MANIFEST, SCENES, StoryFactory
+from ifengine import explore, load_story
+from ifengine.budget import Limits, budget_check
+
+Cli = Callable[..., tuple[int, str, str]]
+
+COUNTING = SCENES.replace(
+    "      - text: Leave\n",
+    "      - text: Count\n        if: n < 1000\n        do: [n += 1]\n        goto: a\n      - text: Leave\n",
+)
+BIG_COUNTER = MANIFEST.replace("max: 3}", "max: 1000}")
+# Two scenes that lead to each other, and a way out that is never open: no random game ever ends.
+ENDLESS = """\
+scenes:
+  a:
+    choices:
+      - text: Over
+        goto: b
+  b:
+    choices:
+      - text: Back
+        goto: a
+      - text: Out
+        if: f
+        goto: won
+  won:
+    text: Out.
+    ending: win
+  lost:
+    text: Never.
+    ending: lose
+"""
+
+
+def test_a_memory_error_in_the_search_still_ends_in_a_report(make_story: StoryFactory) -> None:
+    def raise_in_search(phase: str):  # type: ignore[no-untyped-def]
+        def stop() -> str | None:
+            raise MemoryError
+
+        return stop if phase == "search" else (lambda: "test budget")
+
+    story = load_story(str(make_story(BIG_COUNTER, scenes=COUNTING)))
+    report = explore(story, budget=raise_in_search, check_every=1)
+    assert not report.complete and report.stopped_by == "memory (MemoryError)"
+    assert report.verdicts.items["scenes"]["a"].status == "reachable"
+    assert report.unreached_scenes == [] and report.unreached_endings == []
+
+
+def test_the_memory_budget_stops_the_search(make_story: StoryFactory) -> None:
+    def gauge_over(phase: str):  # type: ignore[no-untyped-def]
+        return budget_check(Limits(60, 100), lambda: 0.0, lambda: 101)
+
+    report = explore(load_story(str(make_story(BIG_COUNTER, scenes=COUNTING))), budget=gauge_over, check_every=1)
+    assert report.stopped_by == "memory budget of 0 MiB" and not report.complete
+
+
+def test_the_time_budget_stops_the_search(make_story: StoryFactory) -> None:
+    ticks = iter(range(1000))
+
+    def clock(phase: str):  # type: ignore[no-untyped-def]
+        return budget_check(Limits(5, 2**40), lambda: float(next(ticks)), lambda: 0)
+
+    report = explore(load_story(str(make_story(BIG_COUNTER, scenes=COUNTING))), budget=clock, check_every=1)
+    assert report.stopped_by == "time budget of 5 s" and report.states < 20
+
+
+def test_random_games_that_never_end_are_counted_apart(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(scenes=ENDLESS)))
+    report = explore(story, sample_games=3)
+    assert report.complete and report.loops
+    assert report.shares == {"win": 0.0, "lose": 0.0} and report.sample_ended == 0
+    assert "3 random playthroughs, 0 ended, 3 hit the step cap without an ending" in report.share_method
+    assert report.never_open == ["b:out"] and report.unreached_endings == ["win", "lose"]
+
+
+def test_sampling_stops_at_its_budget(make_story: StoryFactory) -> None:
+    def stop_sampling(phase: str):  # type: ignore[no-untyped-def]
+        return (lambda: None) if phase == "search" else (lambda: "time budget of 1 s")
+
+    report = explore(load_story(str(make_story(scenes=ENDLESS))), budget=stop_sampling)
+    assert report.share_method == "not computed (no random game finished before the time budget of 1 s)"
+
+
+@pytest.mark.parametrize("command", ["explore", "graph"])
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--max-states", "0"),
+        ("--max-states", "-5"),
+        ("--max-seconds", "0"),
+        ("--max-memory", "-1G"),
+        ("--max-memory", "lots"),
+    ],
+)
+def test_budget_flags_refuse_values_below_one(cli: Cli, command: str, flag: str, value: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli(command, flag, value, "story")
+    assert stop.value.code == 2
+
+
+def test_budget_flag_error_is_one_line(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli("explore", "--max-states", "0", "story")
+    err = capsys.readouterr().err
+    assert "argument --max-states: must be at least 1, got 0" in err
+
+
+def test_graph_of_a_story_whose_games_never_end_finishes(cli: Cli, make_story: StoryFactory) -> None:
+    code, out, _ = cli("graph", "--max-seconds", "1", str(make_story(scenes=ENDLESS)))
+    assert code == 0 and out.startswith("// explored:")
