@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "src" / "ifengine"
-CORE = ["model", "expr", "text", "state", "runtime", "explorer", "diagnostics", "schema"]
+CORE = ["model", "expr", "text", "state", "runtime", "explorer", "assumptions", "diagnostics", "schema"]
 OUTSIDE_WORLD = {"yaml", "rich", "prompt_toolkit", "os", "sys", "io", "pathlib", "subprocess", "tempfile", "shutil"}
 FORBIDDEN_EVERYWHERE = {"pickle", "marshal", "shelve"}
 

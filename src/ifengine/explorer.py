@@ -19,6 +19,7 @@ from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
 
+from .assumptions import AssumptionWatch, Verdict, choice_point_reads, entry_reads, reply_reads
 from .expr import Atom, Effect
 from .model import Choice, Story
 from .runtime import GameError, StateParts, advance, choices_open, open_choices, start, step
@@ -77,17 +78,19 @@ def liveness(story: Story) -> Liveness:
                     after |= route.condition.reads
                 after |= entry.get(route.goto, set())
         elif scene.choices:
+            for choice in scene.choices:  # `assumes:` reads (see assumptions.py)
+                after |= choice_point_reads(choice)
             for choice in scene.choices:
                 for cond in (choice.condition, choice.requirement):
                     if cond is not None:
                         after |= cond.reads
-                edge = _transfer(choice.effects, entry.get(choice.goto, set()))
+                edge = _transfer(choice.effects, entry.get(choice.goto, set()) | reply_reads(choice))
                 if choice.once:
                     edge.discard(("once", choice.key))
                     after.add(("once", choice.key))
                 after |= edge
             choice_point[sid] = after
-        new = _transfer(scene.effects, after)
+        new = _transfer(scene.effects, after | entry_reads(scene))
         new.discard(("seen", sid))
         if new != entry[sid]:
             entry[sid] = new
@@ -217,10 +220,21 @@ class Report:
     longest: int = 0  # 0 when `loops`: there is then no longest playthrough
     shortest: int = 0
     loops: bool = False  # some choice leads back to a state already passed, so a game can go on without end
+    assumptions: list[Verdict] = field(default_factory=list)  # one per `assumes:`, in story order
+
+    @property
+    def broken(self) -> list[Verdict]:
+        return [v for v in self.assumptions if v.verdict == "broken"]
 
     @property
     def ok(self) -> bool:
-        return self.complete and not self.unreached_endings and not self.unreached_scenes and not self.errors
+        return (
+            self.complete
+            and not self.unreached_endings
+            and not self.unreached_scenes
+            and not self.errors
+            and not self.broken
+        )
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -245,6 +259,7 @@ class Report:
             "shortest_playthrough": self.shortest,
             "longest_playthrough": None if self.loops else self.longest,
             "loops": self.loops,
+            "assumptions": [v.to_data() for v in self.assumptions],
         }
 
 
@@ -281,8 +296,9 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
     tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
         sid: (_projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
     }
+    watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`
     try:
-        first = start(story).state
+        first = start(story, watch.entered(0, 0, "") if watch else None).state
     except GameError as exc:
         report.errors.append(str(exc))
         return report
@@ -313,6 +329,8 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
     all_scenes = len(story.scenes)
     while queue:
         node, (scene, values, visits, taken, _, _, _) = queue.popleft()
+        if watch is not None:
+            watch.at_choice_point(node, depth[node], scene, values, visits, taken)
         choices = choices_open(story, scene, values, visits, taken)
         if not choices:
             stuck_nodes.add(node)
@@ -324,7 +342,8 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
         for choice in choices:
             taken_choices.add(choice.key)
             try:
-                parts = step(story, choice, values, visits, taken, (), ())
+                hook = watch.entered(node, depth[node] + 1, choice.key) if watch else None
+                parts = step(story, choice, values, visits, taken, (), (), hook)
             except GameError as exc:
                 report.errors.append(f"after {choice.key}: {exc}")
                 continue
@@ -358,6 +377,8 @@ def _explore(story: Story, max_states: int, seed: int) -> Report:
                 break
             queue.append((child, (next_scene, next_values, _counted(next_visits, counted), next_taken, (), (), None)))
     report.states = len(edges)
+    if watch is not None:
+        report.assumptions = watch.verdicts(lambda n: _path(parents, via, n), report.complete)
     report.reached_scenes = reached_scenes
     report.unreached_scenes = [s for s in story.scenes if s not in reached_scenes]
     report.unreached_endings = [e for e in ending_ids if e not in ending_paths]

@@ -12,6 +12,26 @@ def _steps(story: Story, keys: list[str]) -> str:
     return " > ".join(keys)
 
 
+def _assumptions(story: Story, report: Report) -> list[str]:
+    """One line per broken or unsettled `assumes:`, located at it, with the shortest path that breaks it."""
+    verdicts = report.assumptions
+    if not verdicts:
+        return []
+    proven = sum(v.verdict == "proven" for v in verdicts)
+    lines = [f"Assumptions: {proven} of {len(verdicts)} proven."]
+    for v in verdicts:
+        a = v.assumption
+        if v.verdict == "broken":
+            when = f"after {_steps(story, v.path)}" if v.path else "at the start"
+            lines.append(f"  {a.pos}: {a.where} assumes '{a.source}', which fails {when}")
+        elif v.verdict == "unknown":
+            lines.append(
+                f"  {a.pos}: {a.where} assumes '{a.source}': unknown (held in all {v.checked:,} checks,"
+                " but the search stopped early)"
+            )
+    return lines
+
+
 def format_report(story: Story, report: Report) -> str:
     lines = [f"Explored {story.title}: {report.states:,} distinct states."]
     if not report.complete:
@@ -59,6 +79,7 @@ def format_report(story: Story, report: Report) -> str:
         )
         for scene_id, path in report.dead_ends[:5]:
             lines.append(f"  {story.scenes[scene_id].pos}: stuck in '{scene_id}' after {_steps(story, path)}")
+    lines += _assumptions(story, report)
     for err in report.errors:
         lines.append(f"error: {err}")
     lines.append("")

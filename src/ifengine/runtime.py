@@ -8,7 +8,7 @@ and every front end call these same functions, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .expr import Effect
@@ -138,6 +138,11 @@ def _line(text: str) -> str:
     return " ".join(tidy(text).split())
 
 
+# Told of each scene entered (after its effects) and each reply shown (after the
+# choice's effects), with the values and visits of that moment: the explorer's
+# hook for `assumes:` (see `assumptions`). None on every ordinary call.
+Entered = Callable[[Scene | Choice, tuple, Mapping[str, int]], None]
+
 # A game state as a plain tuple, in GameState's field order: what `step` returns.
 StateParts = tuple[str, tuple, dict[str, int], frozenset[str], tuple[str, ...], tuple, str | None]
 
@@ -151,6 +156,7 @@ def _flow(
     history: tuple[str, ...],
     found: tuple,
     shown: list[Passage] | None,
+    entered: Entered | None = None,
 ) -> StateParts:
     """Follow scenes from `scene_id` until one asks the player or ends the game."""
     scenes = story.scenes
@@ -160,6 +166,8 @@ def _flow(
         visits[scene_id] = visits.get(scene_id, 0) + 1
         if scene.effects:
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
+        if entered is not None:
+            entered(scene, values, visits)
         if shown is not None and scene.text is not None:
             shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
         routes = scene.routes
@@ -190,17 +198,17 @@ def _apply(
     return tuple(new), found
 
 
-def start(story: Story) -> Turn:
+def start(story: Story, entered: Entered | None = None) -> Turn:
     """A new game at the story's start."""
-    return start_at(story, story.start)
+    return start_at(story, story.start, entered)
 
 
-def start_at(story: Story, scene_id: str) -> Turn:
+def start_at(story: Story, scene_id: str, entered: Entered | None = None) -> Turn:
     """A new game, every variable at its default, entering `scene_id` (live reload starts a scene again)."""
     if scene_id not in story.scenes:
         raise GameError(f"there is no scene '{scene_id}'")
     shown: list[Passage] = []
-    state = GameState(*_flow(story, scene_id, story.defaults, {}, frozenset(), (), (), shown))
+    state = GameState(*_flow(story, scene_id, story.defaults, {}, frozenset(), (), (), shown, entered))
     return _turn(story, state, shown)
 
 
@@ -222,6 +230,7 @@ def step(
     taken: frozenset[str],
     history: tuple[str, ...],
     found: tuple,
+    entered: Entered | None = None,
 ) -> StateParts:
     """`advance` on a state given by its parts, returning the new one's parts.
 
@@ -232,7 +241,9 @@ def step(
         values, found = _apply(story, choice.effects, values, visits, found, choice.key)
     if choice.once:
         taken = taken | {choice.key}
-    return _flow(story, choice.goto, values, visits, taken, (*history, choice.key), found, None)
+    if entered is not None and choice.reply is not None:
+        entered(choice, values, visits)
+    return _flow(story, choice.goto, values, visits, taken, (*history, choice.key), found, None, entered)
 
 
 def choose(story: Story, state: GameState, key: str) -> Turn:
