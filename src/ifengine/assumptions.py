@@ -23,7 +23,7 @@ from .model import Assumption, Choice, Scene, Story
 
 
 def _reads(assumptions: Iterable[Assumption | None]) -> set[Atom]:
-    return {atom for a in assumptions if a is not None for atom in a.condition.reads}
+    return {atom for a in assumptions if a is not None for atom in a.reads}
 
 
 def entry_reads(scene: Scene) -> set[Atom]:

@@ -517,7 +517,7 @@ class _Loader:
             return ()
         loc = _loc_in(obj, key)
         return tuple(
-            Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source))
+            Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source), tag.reads)
             for tag in template.assumes
         )
 

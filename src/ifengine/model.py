@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import NOWHERE, Pos
 
 if TYPE_CHECKING:
-    from .expr import Condition, Effect
+    from .expr import Atom, Condition, Effect
     from .text import Template
 
 # A variable's value: int for int, bool for flag, str for enum and string,
@@ -83,6 +83,11 @@ class Assumption:
     source: str
     where: str
     pos: Pos = NOWHERE
+    # What deciding it reads: its condition, and for a prose tag the enclosing {if} tests.
+    reads: frozenset[Atom] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", self.condition.reads | self.reads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +199,14 @@ class Story:
                 yield from choice.text_assumes
                 yield from choice.reply_assumes
 
-    def compiled(self, prose: bool = True) -> Iterator[Condition | Effect | Template]:
+    def compiled(self, prose: bool = True) -> Iterator[Condition | Effect | Template | Assumption]:
         """Every condition and effect the story uses, and with `prose` every template.
 
         Assumptions count as conditions (prose ones too): the explorer must
         keep apart states they tell apart. Each has `reads`, the state it depends on. Equal texts are compiled
         once and shared, so one object can come more than once.
         """
-        for assumption in self.assumptions():
-            yield assumption.condition
+        yield from self.assumptions()
         for scene in self.scenes.values():
             if prose and scene.text is not None:
                 yield scene.text

@@ -29,11 +29,14 @@ class AssumeTag:
     """An `{assume EXPR}` tag: a condition the author claims holds wherever this text is shown.
 
     It renders nothing; `offset` is where the tag starts in the template's source.
+    `reads` adds to the condition's reads those of the `{if}`/`{elif}` tests
+    that decide whether the tag is rendered at all.
     """
 
     condition: Condition
     source: str
     offset: int
+    reads: frozenset[Atom] = frozenset()
 
 
 # Which assume tags (by index in Template.assumes) are active for a state.
@@ -101,7 +104,7 @@ def compile_template(source: str, env: Env) -> Template:
 def _compile_template(source: str, env: Env) -> Template:
     reads: set[Atom] = set()
     guards: list[Guard] = []
-    parts, _pos, closer = _parse(source, 0, env, 0, reads, guards)
+    parts, _pos, closer = _parse(source, 0, env, 0, reads, guards, frozenset())
     if closer is not None:
         raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])
     tags = tuple(_tags(guards))
@@ -160,9 +163,13 @@ def _join(parts: list[Part]) -> Render:
 
 
 def _parse(
-    src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard]
+    src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard], guard_reads: frozenset[Atom]
 ) -> tuple[list[Part], int, tuple[str, int, str] | None]:
-    """Parse until the end or a closing tag; returns (parts, position, closing tag)."""
+    """Parse until the end or a closing tag; returns (parts, position, closing tag).
+
+    `guards` collects the assume tags met and the {if} blocks holding some;
+    `guard_reads` is what the enclosing {if} tests read.
+    """
     parts: list[Part] = []
     search = _TAG.search
     while True:
@@ -191,13 +198,22 @@ def _parse(
             if depth >= MAX_NESTING:
                 raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", at)
             fn, pos = _parse_if(
-                src, pos, env, depth, rest, at + 1 + inner.find(rest) if rest else at + 1, at, reads, guards
+                src,
+                pos,
+                env,
+                depth,
+                rest,
+                at + 1 + inner.find(rest) if rest else at + 1,
+                at,
+                reads,
+                guards,
+                guard_reads,
             )
             parts.append(fn)
             continue
         if word == "assume":
             condition = _condition(rest, at + 1 + inner.find(rest), env, at, "assume", reads)
-            guards.append(AssumeTag(condition, rest, at))
+            guards.append(AssumeTag(condition, rest, at, condition.reads | guard_reads))
             parts.append(EMPTY)  # renders nothing; a line holding only the tag disappears
             continue
         parts.append(_interpolation(inner, at + 1, env, reads))
@@ -242,13 +258,16 @@ def _parse_if(
     tag_at: int,
     reads: set[Atom],
     guards: list[Guard],
+    guard_reads: frozenset[Atom],
 ) -> tuple[Part, int]:
     branches: list[tuple[Condition | None, Render]] = []
     guarded: list[tuple[Condition | None, list[Guard]]] = []
     condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if", reads)
     while True:
         inner: list[Guard] = []
-        parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner)
+        if condition is not None:  # a branch is shown on its own test and all the earlier ones
+            guard_reads = guard_reads | condition.reads
+        parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner, guard_reads)
         branches.append((condition, _join(parts) if parts else (lambda v, s: "")))
         guarded.append((condition, inner))
         if closer is None:
