@@ -177,7 +177,7 @@ def random_story_with_assumptions(rng: random.Random) -> str:
     choice_ids = iter(range(1000))
     for line in random_story(rng).splitlines():
         scene = re.fullmatch(r"  (s\d+):", line)
-        choice = re.fullmatch(r"      - text: (Choice \d+)", line)
+        choice = re.fullmatch(r"      - text: (Choice \d+|Look around|Give up)", line)  # fallbacks too
         if scene:
             out.append(line)
             text = ""
