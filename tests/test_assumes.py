@@ -136,6 +136,15 @@ def test_check_counts_a_variable_read_by_an_assumption_as_used(make_story: Story
     assert "variable 'rain' is never used" not in messages
 
 
+def test_check_warns_of_an_assumption_that_is_never_true(make_story: StoryFactory) -> None:
+    root = make_story(MANIFEST, scenes=SCENES.replace("assumes: seen(hall)", "assumes: false"))
+    found = [d.format().replace(f"{root}/", "") for d in check_story(load_story(str(root)))]
+    assert found == [
+        "scenes.yaml:21:14: warning: scene 'office' assumes something that is never true"
+        " (write the condition this text relies on)"
+    ]
+
+
 # --- explore ---------------------------------------------------------------------------
 
 
