@@ -25,6 +25,7 @@ CORE = [
     "shares",
     "diagnostics",
     "schema",
+    "assumptions",
 ]
 OUTSIDE_WORLD = {"yaml", "rich", "prompt_toolkit", "os", "sys", "io", "pathlib", "subprocess", "tempfile", "shutil"}
 FORBIDDEN_EVERYWHERE = {"pickle", "marshal", "shelve"}

@@ -12,6 +12,7 @@ longest playthroughs, each ending's share under random play, and every verdict
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from conftest import scenes_entered
 from ifengine import explore, load_story
 from ifengine.findings import Report
 from ifengine.model import Story
-from ifengine.runtime import advance, begin, open_choices, replay, start, step
+from ifengine.runtime import Turn, advance, begin, choose, open_choices, replay, start, step
 from ifengine.state import GameState
 
 CONDITIONS = [
@@ -170,3 +171,105 @@ def assert_verdicts_match(story: Story, report: Report, brute: Brute) -> None:
             assert (
                 item in scenes_entered(story, path) if kind == "scenes" else (final.ending == item or path[-1] == item)
             )
+
+
+# --- assumes: the explorer's verdicts against every playthrough ------------------------
+
+MARK = re.compile(r"\[(\d+):(yes|no)\]")
+
+
+def random_story_with_assumptions(rng: random.Random) -> str:
+    """`random_story` with `assumes:` and `{assume}` tags sprinkled on scenes, choices and replies.
+
+    Next to each assumption the prose also shows `[k:{condition}]`, which the
+    renderer turns into `[k:yes]` or `[k:no]` exactly where and when the
+    assumption is active: brute force reads the verdicts off the rendered
+    text, with no help from the explorer's hooks. `k` is the assumption's
+    index in `Story.assumptions()`.
+    """
+    counter = iter(range(1000))
+
+    def tag(condition: str, prose: bool) -> str:
+        return ("{assume " + condition + "}" if prose else "") + f"[{next(counter)}:{{{condition}}}]"
+
+    def prose() -> str:
+        """Tags at the top level and inside an {if} / {else}."""
+        text = tag(rng.choice(CONDITIONS), True) if rng.random() < 0.5 else ""
+        if rng.random() < 0.5:
+            inner, other = tag(rng.choice(CONDITIONS), True), tag(rng.choice(CONDITIONS), True)
+            text += " {if " + rng.choice(CONDITIONS) + "}" + inner + "{else}" + other + "{/if}"
+        return text
+
+    out = []
+    choice_ids = iter(range(1000))
+    for line in random_story(rng).splitlines():
+        scene = re.fullmatch(r"  (s\d+):", line)
+        choice = re.fullmatch(r"      - text: (Choice \d+|Look around|Give up)", line)  # fallbacks too
+        if scene:
+            out.append(line)
+            text = ""
+            if rng.random() < 0.4:
+                condition = rng.choice(CONDITIONS)
+                out.append(f"    assumes: {condition}")
+                text = tag(condition, False)
+            out.append(f'    text: "{scene.group(1)} {text}{prose()}"')
+        elif choice:
+            condition = rng.choice(CONDITIONS) if rng.random() < 0.4 else ""
+            text = tag(condition, False) if condition else ""
+            out.append(f'      - text: "{choice.group(1)} {text}{prose()}"')
+            out.append(f"        id: c{next(choice_ids)}")
+            if condition:
+                out.append(f"        assumes: {condition}")
+            if rng.random() < 0.4:
+                out.append(f'        reply: "Reply {prose()}"')
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+class BruteAssumptions:
+    """Every playthrough, rendered: for each assumption, the fewest choices to a render showing it false."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.fails: dict[int, int] = {}
+
+    def note(self, texts: list[str], depth: int) -> None:
+        for text in texts:
+            for k, verdict in MARK.findall(text):
+                if verdict == "no":
+                    self.fails[int(k)] = min(self.fails.get(int(k), depth), depth)
+
+    def walk(self, turn: Turn, depth: int) -> None:
+        self.note([p for passage in turn.passages for p in passage.paragraphs], depth)
+        self.note([o.text for o in turn.options], depth)
+        for option in turn.open_options:
+            self.walk(choose(self.story, turn.state, option.choice.key), depth + 1)
+
+
+def _fails_at_end(story: Story, path: list[str], k: int) -> bool:
+    """Replaying `path`, the last turn renders assumption k false."""
+    turn = start(story)
+    for key in path:
+        turn = choose(story, turn.state, key)
+    texts = [p for passage in turn.passages for p in passage.paragraphs] + [o.text for o in turn.options]
+    return any(f"[{k}:no]" in text for text in texts)
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_assumption_verdicts_match_brute_force(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(random_story_with_assumptions(rng))
+    story = load_story(str(tmp_path))
+    brute = BruteAssumptions(story)
+    brute.walk(start(story), 0)
+    report = explore(story)
+    assert report.complete
+    assert [v.assumption for v in report.assumptions] == list(story.assumptions())
+    broken = {k: v for k, v in enumerate(report.assumptions) if v.verdict == "broken"}
+    assert set(broken) == set(brute.fails)
+    assert all(v.verdict == "proven" for k, v in enumerate(report.assumptions) if k not in broken)
+    for k, verdict in broken.items():
+        assert verdict.path is not None and len(verdict.path) == brute.fails[k]
+        assert _fails_at_end(story, verdict.path, k)

@@ -143,8 +143,22 @@ def _variable_use(story: Story) -> list[Diagnostic]:
     return found
 
 
+def _false_assumptions(story: Story) -> list[Diagnostic]:
+    """An assumption that reads no state and is false fails wherever it is shown: surely a slip."""
+    return [
+        warning(a.pos, f"{a.where} assumes something that is never true", "write the condition this text relies on")
+        for a in story.assumptions()
+        if not a.reads and not a.condition.test(story.defaults, {})
+    ]
+
+
 def check_story(story: Story) -> list[Diagnostic]:
     """Every whole-story problem, errors and warnings, in file order."""
     return (
-        _scene_links(story) + _routing_loops(story) + _unreached(story) + _unused_endings(story) + _variable_use(story)
+        _scene_links(story)
+        + _routing_loops(story)
+        + _unreached(story)
+        + _unused_endings(story)
+        + _variable_use(story)
+        + _false_assumptions(story)
     )

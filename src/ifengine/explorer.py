@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from itertools import islice
 from typing import Any
 
+from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .findings import Plan, Report
 from .liveness import KeyFunction, liveness, projector, scenes_counted
@@ -79,8 +80,9 @@ def _explore(story: Story, plan: Plan) -> Report:
         sid: (projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
     }
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
+    watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`
     try:
-        first = GameState(*begin(story))  # every scene entered counted: they are reached
+        first = GameState(*begin(story, watch.entered(0, 0, "") if watch else None))  # every scene entered counted
     except GameError as exc:
         report.errors.append(str(exc))
         return report
@@ -115,6 +117,8 @@ def _explore(story: Story, plan: Plan) -> Report:
     try:
         while queue:
             node, (scene, values, visits, taken, _, _, _) = queue.popleft()
+            if watch is not None:
+                watch.at_choice_point(node, depth[node], scene, values, visits, taken)
             choices = choices_open(story, scene, values, visits, taken)
             if not choices:
                 stuck_nodes.add(node)
@@ -128,7 +132,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                     taken_choices.add(choice.key)
                     first_taken[choice.key] = (node, choice.key)
                 try:
-                    parts = step(story, choice, values, visits, taken, (), ())
+                    hook = watch.entered(node, depth[node] + 1, choice.key) if watch else None
+                    parts = step(story, choice, values, visits, taken, (), (), None, hook)
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue
@@ -176,6 +181,8 @@ def _explore(story: Story, plan: Plan) -> Report:
         tables.clear()
         report.complete, report.stopped_by = False, "memory (MemoryError)"
     report.states = len(edges)
+    if watch is not None:
+        report.assumptions = watch.verdicts(lambda n: _path(parents, via, n), report.complete)
     report.reached_scenes = reached_scenes
     _settle(story, report, parents, via, first_entered, first_taken)
     del tables

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .assumptions import Verdict
 from .budget import StopReason
 from .verdicts import UNKNOWN, Verdicts
 
@@ -36,19 +37,29 @@ class Report:
     sample_games: int = 0  # random games played for shares or witnesses (0: none)
     sample_ended: int = 0  # of those, how many reached an ending
     sample_seed: int = 0
+    assumptions: list[Verdict] = field(default_factory=list)  # one per `assumes:`, in story order
 
     def unknown(self, kind: str) -> list[str]:
         return self.verdicts.with_status(kind, UNKNOWN) if self.verdicts.items else []
 
     @property
+    def broken(self) -> list[Verdict]:
+        """The `assumes:` invariants some reachable state breaks."""
+        return [v for v in self.assumptions if v.verdict == "broken"]
+
+    @property
     def ok(self) -> bool:
-        """Every scene, choice and ending is proven reachable, and play raised no error."""
-        return not self.proven_failure and not any(self.unknown(kind) for kind in ("scenes", "choices", "endings"))
+        """Every scene, choice and ending is proven reachable, every assumption proven, and play raised no error."""
+        return (
+            not self.proven_failure
+            and not any(self.unknown(kind) for kind in ("scenes", "choices", "endings"))
+            and all(v.verdict == "proven" for v in self.assumptions)
+        )
 
     @property
     def proven_failure(self) -> bool:
-        """Something is proven unreachable, or play raised an error."""
-        return bool(self.unreached_endings or self.unreached_scenes or self.never_open or self.errors)
+        """Something is proven unreachable, an assumption is broken, or play raised an error."""
+        return bool(self.unreached_endings or self.unreached_scenes or self.never_open or self.errors or self.broken)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -75,6 +86,7 @@ class Report:
             "longest_playthrough": None if self.loops else self.longest,
             "loops": self.loops,
             "stopped_by": self.stopped_by,
+            "assumptions": [v.to_data() for v in self.assumptions],
             "unknown_scenes": self.unknown("scenes"),
             "unknown_choices": self.unknown("choices"),
             "unknown_endings": self.unknown("endings"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from .assumptions import choice_point_reads, entry_reads, reply_reads
 from .expr import Atom, Effect
 from .model import Story
 
@@ -64,17 +65,19 @@ def liveness(story: Story) -> Liveness:
                     after |= route.condition.reads
                 after |= entry.get(route.goto, set())
         elif scene.choices:
+            for choice in scene.choices:  # `assumes:` reads (see assumptions.py)
+                after |= choice_point_reads(choice)
             for choice in scene.choices:
                 for cond in (choice.condition, choice.requirement):
                     if cond is not None:
                         after |= cond.reads
-                edge = _transfer(choice.effects, entry.get(choice.goto, set()))
+                edge = _transfer(choice.effects, entry.get(choice.goto, set()) | reply_reads(choice))
                 if choice.once:
                     edge.discard(("once", choice.key))
                     after.add(("once", choice.key))
                 after |= edge
             choice_point[sid] = after
-        new = _transfer(scene.effects, after)
+        new = _transfer(scene.effects, after | entry_reads(scene))
         new.discard(("seen", sid))
         if new != entry[sid]:
             entry[sid] = new

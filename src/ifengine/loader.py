@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .model import Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
 from .text import Template, compile_template, find_control
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
@@ -504,6 +504,23 @@ class _Loader:
             return None
         return _compile(self.ctx, compile_condition, value, env, obj, key)
 
+    def assumption(self, obj: Map, env: Env, where: str) -> Assumption | None:
+        """The `assumes:` key of a scene or choice, compiled and located."""
+        condition = self.condition(obj, "assumes", env)
+        if condition is None:
+            return None
+        return Assumption(condition, str(obj["assumes"]), where, obj.value_pos("assumes"))
+
+    def prose_assumes(self, obj: Map, key: str, template: Template | None, where: str) -> tuple[Assumption, ...]:
+        """The `{assume}` tags of `obj[key]`, each located at its tag in the file."""
+        if template is None or not template.assumes:
+            return ()
+        loc = _loc_in(obj, key)
+        return tuple(
+            Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source), tag.reads)
+            for tag in template.assumes
+        )
+
     def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
         if data is None:
             self.ctx.error(pos, f"scene '{scene_id}' is empty", "give it text and choices, goto, route or ending")
@@ -554,10 +571,12 @@ class _Loader:
         title = (
             data.get("title") if isinstance(data.get("title"), str) else scene_id.replace("_", " ").strip().capitalize()
         )
+        text = self.template(data, "text", env)
+        where = f"scene '{scene_id}'"
         return Scene(
             id=scene_id,
             title=title,
-            text=self.template(data, "text", env),
+            text=text,
             choices=tuple(choices),
             routes=tuple(routes),
             ending=ending,
@@ -567,6 +586,8 @@ class _Loader:
             when=data.get("when", "") if isinstance(data.get("when"), str) else "",
             pos=pos,
             ending_pos=data.value_pos("ending") if "ending" in data else pos,
+            assumes=self.assumption(data, env, where),
+            text_assumes=self.prose_assumes(data, "text", text, f"text of {where}"),
         )
 
     def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Loc]) -> Choice | None:
@@ -599,10 +620,13 @@ class _Loader:
             )
         if fallback is True and ("if" in item or "requires" in item):
             self.ctx.warn(loc.pos, "a fallback choice with a condition may leave a game with no way on")
+        template = self.template(item, "text", env)
+        reply = self.template(item, "reply", env)
+        where = f"choice '{scene_id}:{choice_id}'"
         return Choice(
             id=choice_id,
             scene=scene_id,
-            text=self.template(item, "text", env) or compile_template("", env),
+            text=template or compile_template("", env),
             goto=item["goto"],
             condition=self.condition(item, "if", env),
             requirement=self.condition(item, "requires", env),
@@ -610,9 +634,12 @@ class _Loader:
             once=once is True,
             fallback=fallback is True,
             effects=_effects(self.ctx, item, env),
-            reply=self.template(item, "reply", env),
+            reply=reply,
             pos=loc.pos,
             goto_pos=item.value_pos("goto"),
+            assumes=self.assumption(item, env, where),
+            text_assumes=self.prose_assumes(item, "text", template, f"text of {where}"),
+            reply_assumes=self.prose_assumes(item, "reply", reply, f"reply of {where}"),
         )
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import NOWHERE, Pos
 
 if TYPE_CHECKING:
-    from .expr import Condition, Effect
+    from .expr import Atom, Condition, Effect
     from .text import Template
 
 # A variable's value: int for int, bool for flag, str for enum and string,
@@ -72,6 +72,25 @@ class Episode:
 
 
 @dataclass(frozen=True, slots=True)
+class Assumption:
+    """A condition the author claims holds whenever its scene, choice or prose is shown.
+
+    It never changes play; `explore` proves it over every reachable state.
+    `where` names its owner for reports ("scene 'x'", "choice 'x:y'", ...).
+    """
+
+    condition: Condition
+    source: str
+    where: str
+    pos: Pos = NOWHERE
+    # What deciding it reads: its condition, and for a prose tag the enclosing {if} tests.
+    reads: frozenset[Atom] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", self.condition.reads | self.reads)
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One option in a scene. `key` ("scene:id") is what saves and recordings store."""
 
@@ -88,6 +107,10 @@ class Choice:
     reply: Template | None = None
     pos: Pos = NOWHERE
     goto_pos: Pos = NOWHERE
+    # `assumes:` and the `{assume}` tags of `text` and `reply`, index for index.
+    assumes: Assumption | None = None
+    text_assumes: tuple[Assumption, ...] = ()
+    reply_assumes: tuple[Assumption, ...] = ()
     key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -119,6 +142,8 @@ class Scene:
     when: str = ""
     pos: Pos = NOWHERE
     ending_pos: Pos = NOWHERE
+    assumes: Assumption | None = None  # holds whenever the scene is entered, after its effects
+    text_assumes: tuple[Assumption, ...] = ()  # the `{assume}` tags of `text`, index for index
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -162,12 +187,26 @@ class Story:
     def all_choices(self) -> list[Choice]:
         return [c for s in self.scenes.values() for c in s.choices]
 
-    def compiled(self, prose: bool = True) -> Iterator[Condition | Effect | Template]:
+    def assumptions(self) -> Iterator[Assumption]:
+        """Every `assumes:` and `{assume}` tag in the story, in scene order."""
+        for scene in self.scenes.values():
+            if scene.assumes is not None:
+                yield scene.assumes
+            yield from scene.text_assumes
+            for choice in scene.choices:
+                if choice.assumes is not None:
+                    yield choice.assumes
+                yield from choice.text_assumes
+                yield from choice.reply_assumes
+
+    def compiled(self, prose: bool = True) -> Iterator[Condition | Effect | Template | Assumption]:
         """Every condition and effect the story uses, and with `prose` every template.
 
-        Each has `reads`, the state it depends on. Equal texts are compiled
+        Assumptions count as conditions (prose ones too): the explorer must
+        keep apart states they tell apart. Each has `reads`, the state it depends on. Equal texts are compiled
         once and shared, so one object can come more than once.
         """
+        yield from self.assumptions()
         for scene in self.scenes.values():
             if prose and scene.text is not None:
                 yield scene.text

@@ -31,6 +31,26 @@ def _list_unknown(lines: list[str], items: list[str], what: str, shown: int = 10
         lines.append(f"  ... and {len(items) - shown} more unknown {what}s (--json lists them all)")
 
 
+def _assumptions(story: Story, report: Report) -> list[str]:
+    """One line per broken or unsettled `assumes:`, located at it, with the shortest path that breaks it."""
+    verdicts = report.assumptions
+    if not verdicts:
+        return []
+    proven = sum(v.verdict == "proven" for v in verdicts)
+    lines = [f"Assumptions: {proven} of {len(verdicts)} proven."]
+    for v in verdicts:
+        a = v.assumption
+        if v.verdict == "broken":
+            when = f"after {_steps(story, v.path)}" if v.path else "at the start"
+            lines.append(f"  {a.pos}: {a.where} assumes '{a.source}', which fails {when}")
+        elif v.verdict == "unknown":
+            lines.append(
+                f"  {a.pos}: {a.where} assumes '{a.source}': unknown (held in all {v.checked:,} checks,"
+                " but the search stopped early)"
+            )
+    return lines
+
+
 def format_report(story: Story, report: Report) -> str:
     lines = [f"Explored {story.title}: {report.states:,} distinct states."]
     if not report.complete:
@@ -94,6 +114,7 @@ def format_report(story: Story, report: Report) -> str:
         if len(report.dead_ends) > 5:
             more = len(report.dead_ends) - 5
             lines.append(f"  ... and {more}{'+' if len(report.dead_ends) >= 20 else ''} more (--json lists up to 20)")
+    lines += _assumptions(story, report)
     for err in report.errors:
         lines.append(f"error: {err}")
     lines.append("")

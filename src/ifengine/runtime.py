@@ -8,7 +8,7 @@ and every front end call these same functions, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .expr import Effect
@@ -138,6 +138,11 @@ def _line(text: str) -> str:
     return " ".join(tidy(text).split())
 
 
+# Told of each scene entered (after its effects) and each reply shown (after the
+# choice's effects), with the values and visits of that moment: the explorer's
+# hook for `assumes:` (see `assumptions`). None on every ordinary call.
+Entered = Callable[[Scene | Choice, tuple, Mapping[str, int]], None]
+
 # A game state as a plain tuple, in GameState's field order: what `step` returns.
 # History and journal are tuples for the explorer, trails (state.Trail) in play.
 StateParts = tuple[str, tuple, Mapping[str, int], frozenset[str], Sequence[str], Sequence, str | None]
@@ -153,6 +158,7 @@ def _flow(
     found: Sequence,
     shown: list[Passage] | None,
     counted: frozenset[str] | None,
+    entered: Entered | None = None,
 ) -> StateParts:
     """Follow scenes from `scene_id` until one asks the player or ends the game.
 
@@ -174,6 +180,8 @@ def _flow(
             visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
         if scene.effects:
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
+        if entered is not None:
+            entered(scene, values, visits)
         if shown is not None and scene.text is not None:
             shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
         routes = scene.routes
@@ -204,27 +212,27 @@ def _apply(
     return tuple(new), found
 
 
-def start(story: Story) -> Turn:
+def start(story: Story, entered: Entered | None = None) -> Turn:
     """A new game at the story's start."""
-    return start_at(story, story.start)
+    return start_at(story, story.start, entered)
 
 
-def start_at(story: Story, scene_id: str) -> Turn:
+def start_at(story: Story, scene_id: str, entered: Entered | None = None) -> Turn:
     """A new game, every variable at its default, entering `scene_id` (live reload starts a scene again)."""
     if scene_id not in story.scenes:
         raise GameError(f"there is no scene '{scene_id}'")
     shown: list[Passage] = []
     state = GameState(
-        *_flow(story, scene_id, story.defaults, {}, frozenset(), EMPTY, EMPTY, shown, counted_scenes(story))
+        *_flow(story, scene_id, story.defaults, {}, frozenset(), EMPTY, EMPTY, shown, counted_scenes(story), entered)
     )
     return _turn(story, state, shown)
 
 
-def begin(story: Story) -> StateParts:
+def begin(story: Story, entered: Entered | None = None) -> StateParts:
     """The start of a game as parts, with every scene entered counted: where the explorer begins."""
     if story.start not in story.scenes:
         raise GameError(f"there is no scene '{story.start}'")
-    return _flow(story, story.start, story.defaults, {}, frozenset(), (), (), None, None)
+    return _flow(story, story.start, story.defaults, {}, frozenset(), (), (), None, None, entered)
 
 
 def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
@@ -249,6 +257,7 @@ def step(
     history: Sequence[str],
     found: Sequence,
     counted: frozenset[str] | None = None,
+    entered: Entered | None = None,
 ) -> StateParts:
     """`advance` on a state given by its parts, returning the new one's parts.
 
@@ -260,7 +269,9 @@ def step(
         values, found = _apply(story, choice.effects, values, visits, found, choice.key)
     if choice.once:
         taken = taken | {choice.key}
-    return _flow(story, choice.goto, values, visits, taken, history + (choice.key,), found, None, counted)  # type: ignore[operator]  # noqa: RUF005
+    if entered is not None and choice.reply is not None:
+        entered(choice, values, visits)
+    return _flow(story, choice.goto, values, visits, taken, history + (choice.key,), found, None, counted, entered)  # type: ignore[operator]  # noqa: RUF005
 
 
 def _open_choice(story: Story, state: GameState, key: str) -> Choice:

@@ -83,6 +83,7 @@ SCENE = {
     "ending": _f("str", "This scene ends the game with this declared ending."),
     "flashback": _f("bool", "Show the scene set apart, as memory."),
     "when": _f("str", "A caption such as 'Mexico City, 1958'."),
+    "assumes": _f("str|bool", "A condition that must hold whenever the scene is entered; explore proves it."),
 }
 SCENE_WAYS_ON = ("choices", "goto", "route", "ending")
 
@@ -97,6 +98,7 @@ CHOICE = {
     "fallback": _f("bool", "Offered only when no other choice is open."),
     "do": _f("str|list", "Effects applied when it is taken."),
     "reply": _f("str", "Prose shown right after it is taken."),
+    "assumes": _f("str|bool", "A condition that must hold whenever the choice is shown; explore proves it."),
 }
 
 ROUTE = {

@@ -25,13 +25,42 @@ Render = Callable[[tuple, Mapping[str, int]], str]
 
 
 @dataclass(frozen=True, slots=True)
+class AssumeTag:
+    """An `{assume EXPR}` tag: a condition the author claims holds wherever this text is shown.
+
+    It renders nothing; `offset` is where the tag starts in the template's source.
+    `reads` adds to the condition's reads those of the `{if}`/`{elif}` tests
+    that decide whether the tag is rendered at all.
+    """
+
+    condition: Condition
+    source: str
+    offset: int
+    reads: frozenset[Atom] = frozenset()
+
+
+# Which assume tags (by index in Template.assumes) are active for a state.
+Active = Callable[[tuple, Mapping[str, int]], list[int]]
+
+
+def _none_active(values: tuple, visits: Mapping[str, int]) -> list[int]:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
-    """Compiled prose. `reads` lists the state its tags depend on (display only, never control flow)."""
+    """Compiled prose. `reads` lists the state its tags depend on (display only, never control flow).
+
+    `assumes` are its `{assume}` tags in source order; `active` tells which of
+    them a render with the given state passes through, without rendering.
+    """
 
     source: str
     render: Render
     static: bool
     reads: frozenset[Atom] = frozenset()
+    assumes: tuple[AssumeTag, ...] = ()
+    active: Active = _none_active
 
 
 # A whole tag with its inside (group 1), or an escaped brace, or a stray one.
@@ -74,14 +103,53 @@ def compile_template(source: str, env: Env) -> Template:
 
 def _compile_template(source: str, env: Env) -> Template:
     reads: set[Atom] = set()
-    parts, _pos, closer = _parse(source, 0, env, 0, reads)
+    guards: list[Guard] = []
+    parts, _pos, closer = _parse(source, 0, env, 0, reads, guards, frozenset())
     if closer is not None:
         raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])
+    tags = tuple(_tags(guards))
+    active = _active(guards, {id(t): i for i, t in enumerate(tags)}) if tags else _none_active
     static = all(isinstance(p, str) for p in parts)
     if static:
         text = "".join(parts)
-        return Template(source, lambda v, s: text, True)
-    return Template(source, _join(parts), False, frozenset(reads))
+        return Template(source, lambda v, s: text, True, frozenset(), tags, active)
+    return Template(source, _join(parts), False, frozenset(reads), tags, active)
+
+
+# The skeleton of a template that `active` walks: assume tags, and {if} blocks
+# as (condition or None for else, guards inside) branches.
+Guard = Any  # AssumeTag | tuple[tuple[Condition | None, list[Guard]], ...]
+
+
+def _tags(guards: list[Guard]) -> list[AssumeTag]:
+    found: list[AssumeTag] = []
+    for guard in guards:
+        if isinstance(guard, AssumeTag):
+            found.append(guard)
+        else:
+            for _cond, inner in guard:
+                found.extend(_tags(inner))
+    found.sort(key=lambda t: t.offset)
+    return found
+
+
+def _active(guards: list[Guard], index: dict[int, int]) -> Active:
+    def walk(items: list[Guard], values: tuple, visits: Mapping[str, int], out: list[int]) -> None:
+        for guard in items:
+            if isinstance(guard, AssumeTag):
+                out.append(index[id(guard)])
+                continue
+            for cond, inner in guard:  # the branch an {if} block renders, as render_if picks it
+                if cond is None or cond.test(values, visits):
+                    walk(inner, values, visits, out)
+                    break
+
+    def active(values: tuple, visits: Mapping[str, int]) -> list[int]:
+        out: list[int] = []
+        walk(guards, values, visits, out)
+        return out
+
+    return active
 
 
 Part = Any  # str | Callable[[tuple, Mapping], str]
@@ -95,9 +163,13 @@ def _join(parts: list[Part]) -> Render:
 
 
 def _parse(
-    src: str, pos: int, env: Env, depth: int, reads: set[Atom]
+    src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard], guard_reads: frozenset[Atom]
 ) -> tuple[list[Part], int, tuple[str, int, str] | None]:
-    """Parse until the end or a closing tag; returns (parts, position, closing tag)."""
+    """Parse until the end or a closing tag; returns (parts, position, closing tag).
+
+    `guards` collects the assume tags met and the {if} blocks holding some;
+    `guard_reads` is what the enclosing {if} tests read.
+    """
     parts: list[Part] = []
     search = _TAG.search
     while True:
@@ -125,16 +197,35 @@ def _parse(
         if word == "if":
             if depth >= MAX_NESTING:
                 raise ExprError(f"{{if}} blocks nest deeper than {MAX_NESTING}", at)
-            fn, pos = _parse_if(src, pos, env, depth, rest, at + 1 + inner.find(rest) if rest else at + 1, at, reads)
+            fn, pos = _parse_if(
+                src,
+                pos,
+                env,
+                depth,
+                rest,
+                at + 1 + inner.find(rest) if rest else at + 1,
+                at,
+                reads,
+                guards,
+                guard_reads,
+            )
             parts.append(fn)
+            continue
+        if word == "assume":
+            condition = _condition(rest, at + 1 + inner.find(rest), env, at, "assume", reads)
+            guards.append(AssumeTag(condition, rest, at, condition.reads | guard_reads))
+            parts.append(EMPTY)  # renders nothing; a line holding only the tag disappears
             continue
         parts.append(_interpolation(inner, at + 1, env, reads))
 
 
 def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
-    if not stripped.startswith(("if", "el", "/if", "end")):  # an interpolation: the common case
+    if not stripped.startswith(("if", "el", "/if", "end", "assume")):  # an interpolation: the common case
         return "", stripped
+    for word in ("assumes", "assume"):
+        if stripped.startswith(word) and len(stripped) > len(word) and stripped[len(word)] in " :\t\n":
+            return "assume", stripped[len(word) :].lstrip(" :\t\n").strip()
     for word in ("elif", "if"):
         if stripped.startswith(word) and (len(stripped) == len(word) or stripped[len(word)] in " :\t\n"):
             rest = stripped[len(word) :].lstrip(" :\t\n").strip()
@@ -158,13 +249,27 @@ def _condition(source: str, offset: int, env: Env, tag_at: int, word: str, reads
 
 
 def _parse_if(
-    src: str, pos: int, env: Env, depth: int, cond_src: str, cond_offset: int, tag_at: int, reads: set[Atom]
+    src: str,
+    pos: int,
+    env: Env,
+    depth: int,
+    cond_src: str,
+    cond_offset: int,
+    tag_at: int,
+    reads: set[Atom],
+    guards: list[Guard],
+    guard_reads: frozenset[Atom],
 ) -> tuple[Part, int]:
     branches: list[tuple[Condition | None, Render]] = []
+    guarded: list[tuple[Condition | None, list[Guard]]] = []
     condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if", reads)
     while True:
-        parts, pos, closer = _parse(src, pos, env, depth + 1, reads)
+        inner: list[Guard] = []
+        if condition is not None:  # a branch is shown on its own test and all the earlier ones
+            guard_reads = guard_reads | condition.reads
+        parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner, guard_reads)
         branches.append((condition, _join(parts) if parts else (lambda v, s: "")))
+        guarded.append((condition, inner))
         if closer is None:
             raise ExprError("{if} is not closed", tag_at, "add {/if}")
         word, at, rest = closer
@@ -177,6 +282,8 @@ def _parse_if(
         else:
             inner_start = src.find(rest, at) if rest else at
             condition = _condition(rest, inner_start, env, at, "elif", reads)
+    if any(inner for _cond, inner in guarded):
+        guards.append(tuple(guarded))
     frozen = tuple(branches)
 
     def render_if(v: tuple, s: Mapping[str, int]) -> str:

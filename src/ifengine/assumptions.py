@@ -1,0 +1,155 @@
+"""Proving `assumes:` invariants while the explorer searches.
+
+An assumption is a condition the author claims holds whenever its scene is
+entered, its choice is shown (locked or open), or its `{assume}` tag is passed
+in rendered prose. Play ignores them; the explorer hands every state it meets
+to an `AssumptionWatch`, which evaluates the assumptions active there and keeps,
+for each one that fails, the shortest path (in choices from the start) to a
+state where it does. The explorer's liveness reads `*_reads` below so that two
+states an assumption tells apart are never merged, which is what makes
+"proven" a proof.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .expr import Atom
+from .model import Assumption, Choice, Scene, Story
+
+# --- what the explorer's liveness must keep ----------------------------------------
+
+
+def _reads(assumptions: Iterable[Assumption | None]) -> set[Atom]:
+    return {atom for a in assumptions if a is not None for atom in a.reads}
+
+
+def entry_reads(scene: Scene) -> set[Atom]:
+    """Read when the scene is entered, after its effects: `assumes:` and its text's tags."""
+    return _reads((scene.assumes, *scene.text_assumes))
+
+
+def choice_point_reads(choice: Choice) -> set[Atom]:
+    """Read at the choice point when the choice is shown: `assumes:` and its text's tags."""
+    return _reads((choice.assumes, *choice.text_assumes))
+
+
+def reply_reads(choice: Choice) -> set[Atom]:
+    """Read after the choice's effects, when its reply is shown."""
+    return _reads(choice.reply_assumes)
+
+
+# --- verdicts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the search settled about one assumption.
+
+    `proven`: it held in every state where it was active and the search was
+    complete; `broken`: `path` leads from the start to a state where it fails;
+    `unknown`: it held wherever it was checked, but the search stopped early.
+    """
+
+    assumption: Assumption
+    verdict: str
+    checked: int
+    path: list[str] | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        a = self.assumption
+        return {
+            "at": str(a.pos),
+            "where": a.where,
+            "assumes": a.source,
+            "verdict": self.verdict,
+            "checked": self.checked,
+            "path": self.path,
+        }
+
+
+def _shown(scene: Scene, values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> list[Choice]:
+    """The choices the player sees (locked ones too), as `runtime.options` lists them."""
+
+    def shown(c: Choice) -> bool:
+        if c.once and c.key in taken:
+            return False
+        return c.condition is None or bool(c.condition.test(values, visits))
+
+    def open_(c: Choice) -> bool:
+        return c.requirement is None or bool(c.requirement.test(values, visits))
+
+    regular = [c for c in scene.choices if not c.fallback and shown(c)]
+    if any(open_(c) for c in regular):
+        return regular
+    return regular + [c for c in scene.choices if c.fallback and shown(c) and open_(c)]
+
+
+class AssumptionWatch:
+    """Collects, during one search, how often each assumption was checked and its shortest failure."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.order = list(story.assumptions())
+        self.index = {id(a): i for i, a in enumerate(self.order)}
+        self.checked = [0] * len(self.order)
+        # For each failed assumption: (path length, node, the choice taken from node or "").
+        self.failure: list[tuple[int, int, str] | None] = [None] * len(self.order)
+
+    @classmethod
+    def for_story(cls, story: Story) -> AssumptionWatch | None:
+        """A watch, or None when the story asserts nothing (so the search pays nothing)."""
+        return cls(story) if any(True for _ in story.assumptions()) else None
+
+    def _test(self, a: Assumption, values: tuple, visits: Mapping[str, int], where: tuple[int, int, str]) -> None:
+        i = self.index[id(a)]
+        self.checked[i] += 1
+        if not a.condition.test(values, visits):
+            best = self.failure[i]
+            if best is None or where[0] < best[0]:
+                self.failure[i] = where
+
+    def at_choice_point(
+        self, node: int, depth: int, scene_id: str, values: tuple, visits: Mapping[str, int], taken: frozenset[str]
+    ) -> None:
+        """Check the assumptions of every choice shown in this state, and of their texts' tags."""
+        where = (depth, node, "")
+        for choice in _shown(self.story.scenes[scene_id], values, visits, taken):
+            if choice.assumes is not None:
+                self._test(choice.assumes, values, visits, where)
+            if choice.text_assumes:
+                for k in choice.text.active(values, visits):
+                    self._test(choice.text_assumes[k], values, visits, where)
+
+    def entered(self, node: int, depth: int, key: str) -> Callable[[Scene | Choice, tuple, Mapping[str, int]], None]:
+        """The runtime hook for one step: node's state, taking choice `key` (or "" at the start)."""
+        where = (depth, node, key)
+
+        def on_shown(part: Scene | Choice, values: tuple, visits: Mapping[str, int]) -> None:
+            if isinstance(part, Choice):
+                if part.reply is not None and part.reply_assumes:
+                    for k in part.reply.active(values, visits):
+                        self._test(part.reply_assumes[k], values, visits, where)
+                return
+            if part.assumes is not None:
+                self._test(part.assumes, values, visits, where)
+            if part.text is not None and part.text_assumes:
+                for k in part.text.active(values, visits):
+                    self._test(part.text_assumes[k], values, visits, where)
+
+        return on_shown
+
+    def verdicts(self, path_to: Callable[[int], list[str]], complete: bool) -> list[Verdict]:
+        """One verdict per assumption; an incomplete search proves nothing."""
+        result = []
+        for i, a in enumerate(self.order):
+            failure = self.failure[i]
+            if failure is not None:
+                _depth, node, key = failure
+                path = path_to(node)
+                result.append(Verdict(a, "broken", self.checked[i], [*path, key] if key else path))
+            else:
+                result.append(Verdict(a, "proven" if complete else "unknown", self.checked[i]))
+        return result
