@@ -189,3 +189,8 @@ def test_non_ascii_digits_are_refused_as_numbers(digits: str) -> None:
     with pytest.raises(ExprError) as info:
         compile_condition(f"trust >= {digits}", ENV)
     assert info.value.hint == "write numbers with the digits 0-9"
+
+
+def test_dividing_by_a_written_negative_number_works() -> None:
+    assert effect("trust = 7 - trust % -2")[0] == 7 - 3 % -2  # 8: trust stays within 0..10
+    assert effect("trust = 5 + trust / -3")[0] == 5 + 3 // -3

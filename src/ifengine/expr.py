@@ -385,6 +385,8 @@ class _Compiler:
             self.require(operand, BOOL, operand_node, "true/false after 'not'")
             return _Compiled(lambda v, s: not f(v, s), BOOL, operand.reads)
         self.require(operand, INT, operand_node, "a number after '-'")
+        if operand.is_const:  # '-3' is a number written in the expression, as '/ -3' needs
+            return _const(-operand.const, INT)
         return _Compiled(lambda v, s: -f(v, s), INT, operand.reads)
 
     def c_call(self, node: Node) -> _Compiled:
