@@ -182,3 +182,15 @@ def test_set_and_enum_effects_take_their_values_written_out() -> None:
     with pytest.raises(ExprError, match="mood takes one of its values written out"):
         compile_effect("mood = name", ENV)
     assert effect("mood = mood")[3] == "calm"
+
+
+@pytest.mark.parametrize("digits", ["\u0663", "\uff13", "1\u0663"])
+def test_non_ascii_digits_are_refused_as_numbers(digits: str) -> None:
+    with pytest.raises(ExprError) as info:
+        compile_condition(f"trust >= {digits}", ENV)
+    assert info.value.hint == "write numbers with the digits 0-9"
+
+
+def test_dividing_by_a_written_negative_number_works() -> None:
+    assert effect("trust = 7 - trust % -2")[0] == 7 - 3 % -2  # 8: trust stays within 0..10
+    assert effect("trust = 5 + trust / -3")[0] == 5 + 3 // -3

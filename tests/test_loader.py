@@ -205,3 +205,9 @@ def test_fingerprint_changes_with_content(make_story: StoryFactory) -> None:
 )
 def test_choice_ids_default_to_a_slug_of_the_text(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("story_id", ["/abs/path", "../../x", "''", "con", "a" * 65, "with space"])
+def test_story_id_must_be_a_plain_portable_name(make_story: StoryFactory, story_id: str) -> None:
+    message = only(make_story(MANIFEST.replace("id: tiny", f"id: {story_id}")))
+    assert "cannot be a story id" in message and "story.yaml:" in message

@@ -39,7 +39,7 @@ class ExprError(Exception):
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
-      | (?P<num>\d+)
+      | (?P<num>[0-9]+)
       | (?P<str>'[^']*'|"[^"]*")
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
       | (?P<op>==|!=|<=|>=|\+=|-=|[-+*/%<>=(),])
@@ -79,7 +79,8 @@ def tokenize(source: str) -> list[Token]:
             ch = source[pos]
             if ch in "'\"":
                 raise ExprError("string is not closed", pos, f"add the closing {ch}")
-            raise ExprError(f"unexpected character {ch!r}", pos, _BAD_HINTS.get(ch, ""))
+            hint = "write numbers with the digits 0-9" if ch.isdigit() else _BAD_HINTS.get(ch, "")
+            raise ExprError(f"unexpected character {ch!r}", pos, hint)
         kind = m.lastgroup or ""
         text = m.group()
         if kind == "name" and text in _KEYWORDS:
@@ -384,6 +385,8 @@ class _Compiler:
             self.require(operand, BOOL, operand_node, "true/false after 'not'")
             return _Compiled(lambda v, s: not f(v, s), BOOL, operand.reads)
         self.require(operand, INT, operand_node, "a number after '-'")
+        if operand.is_const:  # '-3' is a number written in the expression, as '/ -3' needs
+            return _const(-operand.const, INT)
         return _Compiled(lambda v, s: -f(v, s), INT, operand.reads)
 
     def c_call(self, node: Node) -> _Compiled:

@@ -27,7 +27,14 @@ from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 MANIFEST_NAME = "story.yaml"
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+_DEVICE_NAMES = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+
+
+def _portable_story_id(story_id: str) -> bool:
+    return STORY_ID.match(story_id) is not None and story_id.lower() not in _DEVICE_NAMES
+
+
 RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "count"}
 
 T = TypeVar("T")
@@ -465,6 +472,7 @@ class _Loader:
             scene = self.scene(scene_id, data, loc, episode, env, seen_ids[scene_id])
             if scene is not None:
                 scenes_out[scene_id] = scene
+        self.check_story_id(manifest)
         start = manifest.get("start")
         start_pos = manifest.value_pos("start") if "start" in manifest else Pos(self.root)
         version = manifest.get("version", 1)
@@ -520,6 +528,16 @@ class _Loader:
             Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source), tag.reads)
             for tag in template.assumes
         )
+
+    def check_story_id(self, manifest: Map) -> None:
+        """The id names the saves folder, so it must be a plain, portable name."""
+        story_id = manifest.get("id")
+        if isinstance(story_id, str) and not _portable_story_id(story_id):
+            self.ctx.error(
+                manifest.value_pos("id"),
+                f"{story_id[:40]!r} cannot be a story id",
+                "use letters, digits, - and _ (at most 64, not a Windows device name such as con)",
+            )
 
     def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
         if data is None:

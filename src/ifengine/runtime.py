@@ -194,7 +194,10 @@ def _flow(
                 break
         else:  # the loader forbids this; kept so a bad model cannot hang
             raise GameError(f"no route out of scene '{scene.id}' applies")
-    raise GameError(f"more than {MAX_HOPS} scenes passed without a choice; the story has a routing loop")
+    raise GameError(
+        f"more than {MAX_HOPS} scenes passed without a choice (a routing loop or a very long"
+        " goto chain); give the chain a choice point"
+    )
 
 
 def _apply(
