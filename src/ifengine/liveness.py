@@ -47,6 +47,28 @@ class Liveness:
     at_choice: dict[str, frozenset[Atom]]
 
 
+def _successors_first(story: Story) -> list[str]:
+    """Every scene in depth-first postorder from the start (then from any scene left): targets before their sources."""
+    order: list[str] = []
+    done: set[str] = set()
+    for root in (story.start, *story.scenes):
+        if root in done or root not in story.scenes:
+            continue
+        done.add(root)
+        stack = [(root, iter(story.scenes[root].targets))]
+        while stack:
+            sid, targets = stack[-1]
+            for target in targets:
+                if target not in done and target in story.scenes:
+                    done.add(target)
+                    stack.append((target, iter(story.scenes[target].targets)))
+                    break
+            else:
+                stack.pop()
+                order.append(sid)
+    return order
+
+
 def liveness(story: Story) -> Liveness:
     entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
     choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
@@ -84,7 +106,9 @@ def liveness(story: Story) -> Liveness:
             return True
         return False
 
-    work = deque(story.scenes)
+    # A backward analysis converges in one pass over an acyclic story when every scene
+    # comes after the scenes it leads to; in story order a long chain took a pass a scene.
+    work = deque(_successors_first(story))
     queued = set(work)
     while work:
         sid = work.popleft()
