@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import LIGHTHOUSE, MANIFEST, SCENES, StoryFactory
@@ -131,3 +133,21 @@ def test_only_visit_counts_that_play_reads_are_carried(make_story: StoryFactory)
     report = explore(story)
     assert report.ok is False and report.unreached_scenes == ["c"]
     assert report.reached_scenes == {"a", "b", "won", "lost"}
+
+
+def test_long_witness_paths_are_cut_in_the_middle_of_the_text_report(tmp_path: Path) -> None:
+    scenes = ["scenes:"]
+    for i in range(60):
+        scenes.append(f'  s{i}:\n    text: "Scene {i}."\n    choices:\n      - text: "On {i}"\n        goto: s{i + 1}')
+    scenes.append('  s60:\n    text: "The end."\n    ending: done')
+    (tmp_path / "story.yaml").write_text(
+        "id: long\ntitle: Long\nstart: s0\nfiles: [scenes.yaml]\nendings:\n  done: {title: Done, theme: end}\n"
+    )
+    (tmp_path / "scenes.yaml").write_text("\n".join(scenes) + "\n")
+    story = load_story(str(tmp_path))
+    report = explore(story)
+    text = format_report(story, report)
+    assert "s0:on-0 > " in text and "s59:on-59" in text
+    assert "s30:on-30" not in text
+    assert "... 20 more choices (--json has them all) ..." in text
+    assert len(report.ending_paths["done"]) == 60

@@ -7,10 +7,17 @@ from .model import Story
 from .verdicts import EXHAUSTIVE
 
 
+MAX_SHOWN_STEPS = 40  # a longer path is cut in the middle; --json keeps it whole
+
+
 def _steps(story: Story, keys: list[str]) -> str:
     if not keys:
         return "(at the start)"
-    return " > ".join(keys)
+    if len(keys) <= MAX_SHOWN_STEPS:
+        return " > ".join(keys)
+    half = MAX_SHOWN_STEPS // 2
+    hidden = len(keys) - 2 * half
+    return " > ".join([*keys[:half], f"... {hidden:,} more choices (--json has them all) ...", *keys[-half:]])
 
 
 def _unknown(report: Report, kind: str) -> str:
