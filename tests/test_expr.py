@@ -194,3 +194,11 @@ def test_non_ascii_digits_are_refused_as_numbers(digits: str) -> None:
 def test_dividing_by_a_written_negative_number_works() -> None:
     assert effect("trust = 7 - trust % -2")[0] == 7 - 3 % -2  # 8: trust stays within 0..10
     assert effect("trust = 5 + trust / -3")[0] == 5 + 3 // -3
+
+
+def test_joined_text_is_cut_to_the_string_limit() -> None:
+    # Ten quadruplings would make 3 * 4**10 characters without the limit.
+    values = (*VALUES[:4], "abc")
+    for _ in range(10):
+        values = effect("name = name + name + name + name", values)
+    assert values[4] == ("abc" * 4000)[:10_000]

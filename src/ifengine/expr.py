@@ -25,6 +25,9 @@ MAX_DIGITS = 15
 Atom = tuple[str, ...]
 
 
+MAX_STRING = 10_000  # characters a joined string keeps; the rest is cut off
+
+
 class ExprError(Exception):
     """A problem in an expression: a message, its character offset, and a hint."""
 
@@ -431,7 +434,8 @@ class _Compiler:
                 return _Compiled(lambda v, s: lf(v, s) == rf(v, s), BOOL, reads)
             return _Compiled(lambda v, s: lf(v, s) != rf(v, s), BOOL, reads)
         if op == "+" and left.type == STR and right.type == STR:
-            return _Compiled(lambda v, s: lf(v, s) + rf(v, s), STR, reads)
+            # Cut, never fail: a loop of `s = s + s` must not exhaust memory in play or explore.
+            return _Compiled(lambda v, s: (lf(v, s) + rf(v, s))[:MAX_STRING], STR, reads)
         self.require(left, INT, left_node, f"a number before '{op}'")
         self.require(right, INT, right_node, f"a number after '{op}'")
         if op in ("/", "%"):
