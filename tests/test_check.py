@@ -67,3 +67,12 @@ def test_routing_loop(make_story: StoryFactory) -> None:
     scenes = scenes.replace("      - goto: lost", "      - goto: x")
     root = make_story(scenes=scenes)
     assert any("loop through" in d for d in checked(root))
+
+
+def test_text_joined_to_itself_warns_at_its_effect(make_story: StoryFactory) -> None:
+    manifest = MANIFEST.replace("  f: {type: flag}\n", "  f: {type: flag}\n  s: {type: string, default: ab}\n")
+    root = make_story(manifest, scenes=SCENES.replace("do: [f = true]", "do: [f = true, s = s + s]"))
+    assert (
+        f"{root}/scenes.yaml:15:3: warning: 's = s + s' joins s to itself, so the text grows each time it runs"
+        " (it is cut at 10,000 characters) (set s from fixed text instead)"
+    ) in checked(root)

@@ -8,8 +8,8 @@ routing loops. Questions that need real play are the explorer's.
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, error, suggest, warning
-from .expr import Atom, Effect
+from .diagnostics import Diagnostic, Pos, error, suggest, warning
+from .expr import MAX_STRING, Atom, Effect, tokenize
 from .model import Story
 
 
@@ -152,6 +152,33 @@ def _false_assumptions(story: Story) -> list[Diagnostic]:
     ]
 
 
+def _grows_itself(story: Story, effect: Effect) -> bool:
+    """`s = s + ...`: text joined onto itself, longer each time the effect runs."""
+    var = story.variables.get(effect.target)
+    if var is None or var.type != "string" or ("var", var.name) not in effect.reads:
+        return False
+    return any(token.text == "+" for token in tokenize(effect.source))
+
+
+def _growing_text(story: Story) -> list[Diagnostic]:
+    """Effects that join a text to itself; located at the scene or choice that holds them."""
+    holders: list[tuple[Pos, tuple[Effect, ...]]] = []
+    for scene in story.scenes.values():
+        holders.append((scene.pos, scene.effects))
+        holders.extend((choice.pos, choice.effects) for choice in scene.choices)
+    return [
+        warning(
+            pos,
+            f"'{effect.source}' joins {effect.target} to itself, so the text grows each time it runs"
+            f" (it is cut at {MAX_STRING:,} characters)",
+            f"set {effect.target} from fixed text instead",
+        )
+        for pos, effects in holders
+        for effect in effects
+        if _grows_itself(story, effect)
+    ]
+
+
 def check_story(story: Story) -> list[Diagnostic]:
     """Every whole-story problem, errors and warnings, in file order."""
     return (
@@ -161,4 +188,5 @@ def check_story(story: Story) -> list[Diagnostic]:
         + _unused_endings(story)
         + _variable_use(story)
         + _false_assumptions(story)
+        + _growing_text(story)
     )
