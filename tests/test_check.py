@@ -76,3 +76,25 @@ def test_text_joined_to_itself_warns_at_its_effect(make_story: StoryFactory) -> 
         f"{root}/scenes.yaml:15:3: warning: 's = s + s' joins s to itself, so the text grows each time it runs"
         " (it is cut at 10,000 characters) (set s from fixed text instead)"
     ) in checked(root)
+
+
+def goto_chain(links: int) -> str:
+    """`a` choosing into `links` goto scenes in a row, then the ending."""
+    chain = "".join(f"  c{i}:\n    goto: c{i + 1}\n" for i in range(links))
+    return (
+        SCENES.replace("goto: b\n      - text: Leave", "goto: c0\n      - text: Leave")
+        + chain
+        + (f"  c{links}:\n    text: End.\n    ending: win\n")
+    )
+
+
+def test_goto_chain_longer_than_the_hop_limit_is_an_error(make_story: StoryFactory) -> None:
+    root = make_story(scenes=goto_chain(1000))
+    assert (
+        f"{root}/scenes.yaml:22:3: error: scenes from 'c0' pass by goto/route through 1,001 scenes without a choice;"
+        " play stops after 1,000 (add a choice point along the chain)"
+    ) in checked(root)
+
+
+def test_goto_chain_within_the_hop_limit_passes(make_story: StoryFactory) -> None:
+    assert not any("without a choice" in d for d in checked(make_story(scenes=goto_chain(999))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .diagnostics import Diagnostic, Pos, error, suggest, warning
 from .expr import MAX_STRING, Atom, Effect, tokenize
 from .model import Story
+from .runtime import MAX_HOPS
 
 
 def _scene_links(story: Story) -> list[Diagnostic]:
@@ -114,6 +115,51 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
     return found
 
 
+def _chain_lengths(story: Story) -> dict[str, int]:
+    """For each scene, the most scenes play can pass through from it before a choice or ending.
+
+    One depth-first pass, so linear in scenes and routes; a route back into the
+    current path is a routing loop (reported on its own) and is not followed.
+    """
+    scenes = story.scenes
+    length: dict[str, int] = {}
+    on_path: set[str] = set()
+    for root in scenes:
+        if root in length:
+            continue
+        stack = [(root, iter(r.goto for r in scenes[root].routes))]
+        on_path.add(root)
+        while stack:
+            scene_id, targets = stack[-1]
+            for target in targets:
+                if target in scenes and target not in length and target not in on_path:
+                    on_path.add(target)
+                    stack.append((target, iter(r.goto for r in scenes[target].routes)))
+                    break
+            else:
+                stack.pop()
+                on_path.discard(scene_id)
+                after = [length.get(r.goto, 0) for r in scenes[scene_id].routes]
+                length[scene_id] = 1 + max(after, default=0)
+    return length
+
+
+def _long_chains(story: Story) -> list[Diagnostic]:
+    """A run of goto/route scenes longer than the runtime's hop limit stops the game."""
+    lengths = _chain_lengths(story)
+    longest = max(lengths, key=lengths.__getitem__, default=None)
+    if longest is None or lengths[longest] <= MAX_HOPS:
+        return []
+    return [
+        error(
+            story.scenes[longest].pos,
+            f"scenes from '{longest}' pass by goto/route through {lengths[longest]:,} scenes without a choice;"
+            f" play stops after {MAX_HOPS:,}",
+            "add a choice point along the chain",
+        )
+    ]
+
+
 def _variable_use(story: Story) -> list[Diagnostic]:
     """Variables never used at all, or never changed; prose that shows one counts as a use."""
     # Shared compiled texts come many times: gather their distinct read sets first.
@@ -184,6 +230,7 @@ def check_story(story: Story) -> list[Diagnostic]:
     return (
         _scene_links(story)
         + _routing_loops(story)
+        + _long_chains(story)
         + _unreached(story)
         + _unused_endings(story)
         + _variable_use(story)
