@@ -101,6 +101,22 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert "alias bomb" in message
 
 
+def test_aliases_of_long_text_are_weighed_by_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 500 aliases of an 8 MB block once took 13 s; here the same shape at a small limit.
+    monkeypatch.setattr(yamlsource, "MAX_ALIAS_CHARS", 100)
+    text = "a: &t " + "x" * 30 + "\nb: [*t, *t, *t, *t]\n"
+    assert located(text) == (
+        "f.yaml:2:17: error: aliases expand to more than 100 characters"
+        " (repeat long text less often, or write it out where it is needed)"
+    )
+
+
+def test_aliases_of_containers_count_the_text_inside(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsource, "MAX_ALIAS_CHARS", 100)
+    text = "a: &t [" + "x" * 30 + ", y]\nb: &u [*t, *t]\nc: *u\n"
+    assert "aliases expand to more than 100 characters" in located(text)
+
+
 def test_small_aliases_are_allowed() -> None:
     assert load_text("f.yaml", "a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
 

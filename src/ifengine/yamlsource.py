@@ -36,6 +36,8 @@ except AttributeError:  # pragma: no cover - pure Python fallback
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
+# Characters all aliases together may expand to: a scalar alias is one value, however long.
+MAX_ALIAS_CHARS = 4 * MAX_FILE_BYTES
 MAX_INT_DIGITS = 15
 
 
@@ -270,7 +272,10 @@ def _build(path: str, text: str) -> Any:
     top_key_where: Where = None
     top_start = 0
     top_anchor: str | None = None
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}  # anchor: (value, values inside, characters inside)
+    anchor_chars: dict[str, int] = {}  # an open container's anchor: `chars` at its start
+    chars = 0  # characters of all scalars so far, aliases expanded
+    alias_chars = 0  # characters the aliases so far expanded to
     root: Any = None
     root_seen = False
     documents = 0
@@ -294,6 +299,7 @@ def _build(path: str, text: str) -> Any:
                 nodes += 1
                 style = event.style  # "" when plain
                 value = event.value
+                chars += len(value)
                 if not style:
                     where = mark  # made into a Loc only if asked for
                     # Keys stay text as written, and a plain word (the common case) is never special.
@@ -328,12 +334,12 @@ def _build(path: str, text: str) -> Any:
                 else:
                     root, root_seen = value, True
                 if event.anchor:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, len(event.value))
                 continue
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = top
                 if top_anchor:
-                    anchors[top_anchor] = (value, nodes - top_start)
+                    anchors[top_anchor] = (value, nodes - top_start, chars - anchor_chars.pop(top_anchor))
                 top, top_is_map, top_key, top_key_where, top_start, top_anchor = parents.pop()
                 if top is None:
                     root, root_seen = value, True
@@ -368,14 +374,25 @@ def _build(path: str, text: str) -> Any:
                 parents.append((top, top_is_map, top_key, top_key_where, top_start, top_anchor))
                 top, top_is_map, top_key, top_key_where = container, kind is MappingStartEvent, None, None
                 top_start, top_anchor = nodes, event.anchor
+                if top_anchor:
+                    anchor_chars[top_anchor] = chars
                 nodes += 1
                 continue
             if kind is AliasEvent:
                 mark = event.start_mark
                 if event.anchor not in anchors:
                     raise _refuse(path, mark, f"unknown alias *{event.anchor}")
-                value, weight = anchors[event.anchor]
+                value, weight, size = anchors[event.anchor]
                 nodes += weight
+                chars += size
+                alias_chars += size
+                if alias_chars > MAX_ALIAS_CHARS:
+                    raise _refuse(
+                        path,
+                        mark,
+                        f"aliases expand to more than {MAX_ALIAS_CHARS:,} characters",
+                        "repeat long text less often, or write it out where it is needed",
+                    )
                 if nodes > MAX_NODES:
                     raise _refuse(
                         path,
