@@ -6,7 +6,6 @@ from .explorer import Report
 from .model import Story
 from .verdicts import EXHAUSTIVE
 
-
 MAX_SHOWN_STEPS = 40  # a longer path is cut in the middle; --json keeps it whole
 
 
