@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from conftest import MANIFEST, SCENES, StoryFactory
@@ -211,3 +214,32 @@ def test_choice_ids_default_to_a_slug_of_the_text(text: str, slug: str) -> None:
 def test_story_id_must_be_a_plain_portable_name(make_story: StoryFactory, story_id: str) -> None:
     message = only(make_story(MANIFEST.replace("id: tiny", f"id: {story_id}")))
     assert "cannot be a story id" in message and "story.yaml:" in message
+
+
+def test_a_scene_file_linking_outside_the_story_folder_is_refused_without_its_lines(
+    make_story: StoryFactory, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password hunter2: [\n", encoding="utf-8")
+    root = make_story()
+    (root / "leak.yaml").symlink_to(secret)
+    line = only(root)
+    assert line.startswith(f"{root / 'leak.yaml'}: error: this file links outside the story folder")
+    assert "hunter2" not in line
+
+
+def test_a_link_to_a_file_inside_the_story_folder_still_loads(make_story: StoryFactory) -> None:
+    root = make_story()
+    (root / "other").mkdir()
+    (root / "scenes.yaml").rename(root / "other" / "real.yml")
+    (root / "scenes.yaml").symlink_to(root / "other" / "real.yml")
+    assert list(load_story(str(root)).scenes) == ["a", "b", "won", "lost"]
+
+
+def test_a_fifo_as_a_scene_file_is_refused_without_hanging(make_story: StoryFactory) -> None:
+    root = make_story()
+    os.mkfifo(root / "pipe.yaml")
+    assert (
+        only(root)
+        == f"{root / 'pipe.yaml'}: error: not a regular file (a story file must be a plain file, not a pipe, device or folder)"
+    )

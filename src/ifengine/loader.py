@@ -238,12 +238,22 @@ class _Loader:
         """Read a file once: its bytes feed the story's fingerprint, then the parser."""
         path = os.path.join(self.root, name)
         try:
-            data = read_bytes(path)
+            data = read_bytes(self.inside(path), path, follow_links=False)
             self.hash.update(name.encode() + b"\0" + data + b"\0")
             return load_bytes(path, data)
         except SourceError as exc:
             self.ctx.diagnostics.append(exc.diagnostic)
             return None
+
+    def inside(self, path: str) -> str:
+        """The real path of a story file, refused when a link takes it out of the story folder."""
+        real = os.path.realpath(path)
+        folder = os.path.realpath(self.root)
+        if os.path.commonpath([real, folder]) != folder:
+            raise SourceError(
+                error(Pos(path), "this file links outside the story folder", "copy the file into the folder instead")
+            )
+        return real
 
     # --- manifest -----------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -443,16 +444,36 @@ def _put_in_map(container: Map, key: str | None, key_where: Where, value: Any, w
     container._values[key] = where
 
 
-def read_bytes(path: str, display: str | None = None) -> bytes:
-    """A file's bytes, never more than one past the size limit (so `decode` can refuse it)."""
+def read_bytes(path: str, display: str | None = None, *, follow_links: bool = True) -> bytes:
+    """A regular file's bytes, never more than one past the size limit (so `decode` can refuse it).
+
+    One handle serves the type check, the size and the read, so the file cannot be
+    swapped in between; O_NONBLOCK keeps a FIFO from hanging the open, and the
+    last path component may be a symlink only when `follow_links` says so.
+    """
+    shown = display or path
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(path, "rb") as handle:
-            # Ask for what the file holds (a read of the limit would first allocate all of it);
-            # a size of 0 may be a pipe or a special file, so those are read up to the limit.
-            size = os.fstat(handle.fileno()).st_size
-            return handle.read(min(size, MAX_FILE_BYTES) + 1 if size else MAX_FILE_BYTES + 1)
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise SourceError(error(Pos(display or path), f"cannot read file: {exc.strerror or exc}")) from None
+        raise SourceError(error(Pos(shown), f"cannot read file: {exc.strerror or exc}")) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(
+                error(
+                    Pos(shown), "not a regular file", "a story file must be a plain file, not a pipe, device or folder"
+                )
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # Ask for what the file holds (a read of the limit would first allocate all of it).
+            return handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+    except OSError as exc:
+        raise SourceError(error(Pos(shown), f"cannot read file: {exc.strerror or exc}")) from None
+    finally:
+        os.close(fd)
 
 
 def load_bytes(shown: str, data: bytes) -> Any:
