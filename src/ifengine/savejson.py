@@ -17,12 +17,13 @@ import re
 import stat
 from typing import Any
 
+from .regularfile import NotRegular, kind_of, read_regular
+
 MAX_BYTES = 4 * 1024 * 1024  # far above any real save; a bigger file is not one of ours
 MAX_DIGITS = 18  # enough for any count or time a save holds; a longer number is not one of ours
 MAX_DEPTH = 16  # a save nests four levels deep; far deeper is not one of ours
 _CONTAINERS = frozenset({dict, list})  # what json.loads builds that can nest
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class Damaged(Exception):
@@ -36,37 +37,18 @@ def shown(text: str, limit: int = 200) -> str:
     return body + ("..." if len(text) > limit else "")
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
-
-
 def read_text(path: str) -> str:
     """The UTF-8 text of a regular file, read through one handle; Damaged says why not."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise Damaged("there is no save in this slot (type saves to list them)") from None
+    except NotRegular as exc:
+        raise Damaged(f"it is {exc.kind}, not a save file; move it away") from None
     except OSError as exc:
         raise Damaged(_open_problem(path, exc)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise Damaged(f"it is {_kind(info.st_mode)}, not a save file; move it away")
-        if info.st_size > MAX_BYTES:
-            raise Damaged(f"it is {info.st_size:,} bytes, too large to be a save")
-        raw = _read_all(fd, info.st_size)
-    except OSError as exc:
-        raise Damaged(f"it cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise Damaged(f"it is more than {MAX_BYTES:,} bytes, too large to be a save")
     if not raw.strip():
         raise Damaged("it is empty; the file is truncated")
     try:
@@ -83,23 +65,8 @@ def _open_problem(path: str, exc: OSError) -> str:
     if stat.S_ISLNK(mode):
         return "it is a symbolic link, which a save slot may not be; move it away"
     if mode and not stat.S_ISREG(mode):
-        return f"it is {_kind(mode)}, not a save file; move it away"
+        return f"it is {kind_of(mode)}, not a save file; move it away"
     return f"it cannot be read ({exc.strerror or exc})"
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """Read from the handle until its end, never more than MAX_BYTES + 1 (the file may grow)."""
-    chunks: list[bytes] = []
-    total = 0
-    while total <= MAX_BYTES:
-        chunk = os.read(fd, max(size + 1 - total, 65536))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    if total > MAX_BYTES:
-        raise Damaged(f"it is more than {MAX_BYTES:,} bytes, too large to be a save")
-    return b"".join(chunks)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -9,9 +9,7 @@ Scalars are resolved with YAML 1.2 core rules, so `No` and `on` stay text.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -28,6 +26,7 @@ from yaml.events import (
 )
 
 from .diagnostics import Diagnostic, Pos, error
+from .regularfile import NotRegular, read_regular
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -452,28 +451,14 @@ def read_bytes(path: str, display: str | None = None, *, follow_links: bool = Tr
     last path component may be a symlink only when `follow_links` says so.
     """
     shown = display or path
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        return read_regular(path, MAX_FILE_BYTES, follow_links=follow_links)
+    except NotRegular:
+        raise SourceError(
+            error(Pos(shown), "not a regular file", "a story file must be a plain file, not a pipe, device or folder")
+        ) from None
     except OSError as exc:
         raise SourceError(error(Pos(shown), f"cannot read file: {exc.strerror or exc}")) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(
-                error(
-                    Pos(shown), "not a regular file", "a story file must be a plain file, not a pipe, device or folder"
-                )
-            )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            # Ask for what the file holds (a read of the limit would first allocate all of it).
-            return handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-    except OSError as exc:
-        raise SourceError(error(Pos(shown), f"cannot read file: {exc.strerror or exc}")) from None
-    finally:
-        os.close(fd)
 
 
 def load_bytes(shown: str, data: bytes) -> Any:
