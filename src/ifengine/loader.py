@@ -21,18 +21,14 @@ from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
 from .model import Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
+from .names import is_portable_story_id
 from .text import Template, compile_template, find_control
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
 MANIFEST_NAME = "story.yaml"
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-STORY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
-_DEVICE_NAMES = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
-
-
-def _portable_story_id(story_id: str) -> bool:
-    return STORY_ID.match(story_id) is not None and story_id.lower() not in _DEVICE_NAMES
 
 
 RESERVED = {"and", "or", "not", "in", "true", "false", "seen", "visits", "count"}
@@ -542,7 +538,7 @@ class _Loader:
     def check_story_id(self, manifest: Map) -> None:
         """The id names the saves folder, so it must be a plain, portable name."""
         story_id = manifest.get("id")
-        if isinstance(story_id, str) and not _portable_story_id(story_id):
+        if isinstance(story_id, str) and not is_portable_story_id(story_id):
             self.ctx.error(
                 manifest.value_pos("id"),
                 f"{story_id[:40]!r} cannot be a story id",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .atomic import write_atomically
 from .historytext import HistoryText
 from .model import Story
+from .names import DEVICE_NAMES, is_portable_story_id
 from .saveformat import BadSave as BadSave  # re-exported: the play front end lists these
 from .saveformat import SaveFile as SaveFile
 from .saveformat import decode, encode, now_text
@@ -32,9 +33,6 @@ PREVIOUS = "autosave-previous"  # the autosave of the game before, kept when a n
 DEFAULT_FOLDER = "saves"
 ENV_FOLDER = "IFENGINE_SAVES"
 SLOT_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
-STORY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-# Names Windows keeps for devices, whatever their case or extension: never a file we write.
-DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
 _GALLERY_NAME = "_endings.json"  # starts with "_", which no slot name can
 
 
@@ -62,7 +60,7 @@ def check_slot(name: str) -> str:
 
 def check_story_id(story_id: str) -> str:
     """The story id if it can name a saves folder on any system; SaveError (one line) otherwise."""
-    if STORY_ID_PATTERN.fullmatch(story_id) and story_id.lower() not in DEVICE_NAMES:
+    if is_portable_story_id(story_id):
         return story_id
     raise SaveError(
         f"the story id '{shown(story_id, 64)}' cannot name a saves folder: use 1 to 64 letters, digits, '-' or '_', "
