@@ -11,6 +11,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "src" / "ifengine"
 CORE = [
+    "chance",
     "model",
     "expr",
     "text",

@@ -122,10 +122,13 @@ BAD_SCENES = {
         "has both goto and ending",
         "is valid under each of",
     ),
-    "choice without goto": (
-        SCENES.replace("      - text: Leave\n        goto: b\n", "      - text: Leave\n"),
-        "is missing 'goto'",
-        "'goto' is a required property",
+    "choice with two ways on": (
+        SCENES.replace(
+            "      - text: Leave\n        goto: b\n",
+            "      - text: Leave\n        goto: b\n        route: [{goto: b}]\n",
+        ),
+        "a choice with both goto and route",
+        "should not be valid under",
     ),
     "bad choice id": (
         SCENES.replace("      - text: Leave\n", "      - text: Leave\n        id: Go Home\n"),

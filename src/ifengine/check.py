@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic, Pos, error, suggest, warning
 from .expr import MAX_STRING, Atom, Effect, tokenize
-from .model import Story
+from .model import RETURN, Story
 from .runtime import MAX_HOPS
 
 
@@ -21,14 +21,10 @@ def _scene_links(story: Story) -> list[Diagnostic]:
             error(story.start_pos, f"start scene '{story.start}' does not exist", suggest(story.start, story.scenes))
         )
     for scene in story.scenes.values():
-        for choice in scene.choices:
-            if choice.goto not in story.scenes:
-                found.append(
-                    error(choice.goto_pos, f"unknown scene '{choice.goto}'", suggest(choice.goto, story.scenes))
-                )
-        for route in scene.routes:
-            if route.goto not in story.scenes:
-                found.append(error(route.pos, f"unknown scene '{route.goto}'", suggest(route.goto, story.scenes)))
+        for way, pos in [(c, c.goto_pos) for c in scene.choices] + [(r, r.pos) for r in scene.routes]:
+            for target in (way.call, way.goto):
+                if target and target != RETURN and target not in story.scenes:
+                    found.append(error(pos, f"unknown scene '{target}'", suggest(target, story.scenes)))
         if scene.ending is not None and scene.ending not in story.endings:
             found.append(
                 error(
@@ -87,7 +83,7 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
     for root in story.scenes:
         if state.get(root):
             continue
-        stack = [(root, iter(r.goto for r in story.scenes[root].routes))]
+        stack = [(root, iter(story.scenes[root].route_targets))]
         state[root] = 1
         while stack:
             scene_id, targets = stack[-1]
@@ -106,7 +102,7 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
                     )
                 elif not state.get(target):
                     state[target] = 1
-                    stack.append((target, iter(r.goto for r in story.scenes[target].routes)))
+                    stack.append((target, iter(story.scenes[target].route_targets)))
                     advanced = True
                     break
             if not advanced:
@@ -127,19 +123,19 @@ def _chain_lengths(story: Story) -> dict[str, int]:
     for root in scenes:
         if root in length:
             continue
-        stack = [(root, iter(r.goto for r in scenes[root].routes))]
+        stack = [(root, iter(scenes[root].route_targets))]
         on_path.add(root)
         while stack:
             scene_id, targets = stack[-1]
             for target in targets:
                 if target in scenes and target not in length and target not in on_path:
                     on_path.add(target)
-                    stack.append((target, iter(r.goto for r in scenes[target].routes)))
+                    stack.append((target, iter(scenes[target].route_targets)))
                     break
             else:
                 stack.pop()
                 on_path.discard(scene_id)
-                after = [length.get(r.goto, 0) for r in scenes[scene_id].routes]
+                after = [length.get(t, 0) for t in scenes[scene_id].route_targets]
                 length[scene_id] = 1 + max(after, default=0)
     return length
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from itertools import islice
 from typing import Any
 
@@ -21,9 +22,8 @@ from .findings import Plan, Report
 from .liveness import KeyFunction, liveness, projector, scenes_counted
 from .model import Story
 from .random_play import random_playthrough, sample
-from .runtime import GameError, StateParts, begin, choices_open, step
+from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
-from .state import GameState
 from .verdicts import EXHAUSTIVE, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
 
 __all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counted"]
@@ -40,9 +40,13 @@ def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, in
 def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
     path = []
     while node > 0:
-        path.append(keys[node])
+        if keys[node]:  # empty when the node is one of several ways the start turned out
+            path.append(keys[node])
         node = parents[node]
     return path[::-1]
+
+
+ONE = Fraction(1)
 
 
 def explore(
@@ -81,8 +85,9 @@ def _explore(story: Story, plan: Plan) -> Report:
     }
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
     watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`
+    hook = watch.entered(0, 0, "") if watch else None
     try:
-        first = GameState(*begin(story, watch.entered(0, 0, "") if watch else None))  # every scene entered counted
+        starts = beginnings(story, hook)  # every scene entered counted
     except GameError as exc:
         report.errors.append(str(exc))
         return report
@@ -91,32 +96,61 @@ def _explore(story: Story, plan: Plan) -> Report:
     via: list[str] = [""]  # ... and by which choice
     depth: list[int] = [0]
     edges: list[list[int]] = []  # children by node; ending k is stored as -(k + 1)
+    odds: dict[int, list[Fraction]] = {}  # each child's probability, for nodes where chance decides
     ending_ids = list(story.endings)
     ending_code = {e: -(i + 1) for i, e in enumerate(ending_ids)}
     ending_depths: list[int] = []
     stuck_nodes: set[int] = set()
-    reached_scenes = set(first.visits)
+    reached_scenes: set[str] = set()
     counted = scenes_counted(story)
     taken_choices = report.taken_choices
     first_taken: dict[str, tuple[int, str]] = {}  # choice -> (node it was taken from, itself)
-    first_entered: dict[str, tuple[int, str]] = {sid: (0, "") for sid in first.visits}
+    first_entered: dict[str, tuple[int, str]] = {}
     ending_paths = report.ending_paths
+    keyed_by_stack = story.uses_calls
 
     # Queued states are kept as StateParts, without history or journal: paths
     # come from `parents`, and carrying them would only copy them at every step.
     queue: deque[tuple[int, StateParts]] = deque()
-    if first.ending is not None:
-        ending_paths[first.ending] = []
-        edges.append([ending_code[first.ending]])
-    else:
-        key_of, table = tables[first.scene]
-        table[key_of(first.values, first.visits, first.taken)] = 0
-        edges.append([])
-        queue.append((0, (first.scene, first.values, _counted(first.visits, counted), first.taken, (), (), None)))
+    # Node 0 is the start; when chance shapes the start, it is a choice-less node
+    # whose children are the ways the start turned out.
+    edges.append([])
+    if len(starts) > 1:
+        odds[0] = []
+    for chance, first in starts:
+        for sid in first[2]:
+            if sid not in reached_scenes:
+                reached_scenes.add(sid)
+                first_entered[sid] = (0, "")
+        if len(starts) > 1:
+            odds[0].append(chance)
+        if first[6] is not None:
+            ending_paths.setdefault(first[6], [])
+            edges[0].append(ending_code[first[6]])
+            continue
+        key_of, table = tables[first[0]]
+        key = key_of(first[1], first[2], first[3])
+        if keyed_by_stack:
+            key = (key, first[7])
+        if len(starts) == 1:
+            node = 0
+        elif key in table:
+            edges[0].append(table[key])
+            continue
+        else:  # a node of its own, reached from the choice-less start node
+            node = len(edges)
+            edges.append([])
+            edges[0].append(node)
+            parents.append(0)
+            via.append("")
+            depth.append(0)
+        table[key] = node
+        queue.append((node, (first[0], first[1], _counted(first[2], counted), first[3], (), (), None, first[7])))
     all_scenes = len(story.scenes)
+    chancy = story.uses_chance
     try:
         while queue:
-            node, (scene, values, visits, taken, _, _, _) = queue.popleft()
+            node, (scene, values, visits, taken, _, _, _, stack) = queue.popleft()
             if watch is not None:
                 watch.at_choice_point(node, depth[node], scene, values, visits, taken)
             choices = choices_open(story, scene, values, visits, taken)
@@ -127,54 +161,75 @@ def _explore(story: Story, plan: Plan) -> Report:
                 continue
             children = edges[node]
             known = len(visits)
+            if chancy:
+                odds[node] = []
             for choice in choices:
                 if choice.key not in taken_choices:
                     taken_choices.add(choice.key)
                     first_taken[choice.key] = (node, choice.key)
                 try:
                     hook = watch.entered(node, depth[node] + 1, choice.key) if watch else None
-                    parts = step(story, choice, values, visits, taken, (), (), None, hook)
+                    if chancy:
+                        results = outcomes(story, choice, values, visits, taken, None, hook, stack)
+                    else:
+                        results = [(ONE, step(story, choice, values, visits, taken, (), (), None, hook, stack))]
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue
-                next_scene, next_values, next_visits, next_taken, _, _, ending = parts
-                if len(next_visits) != known and len(reached_scenes) < all_scenes:
-                    # Visits only gain keys, appended in the order scenes were entered:
-                    # the scenes new on this edge are the last ones.
-                    for sid in islice(reversed(next_visits), len(next_visits) - known):  # type: ignore[arg-type,var-annotated]  # a dict
-                        if sid not in reached_scenes:
-                            reached_scenes.add(sid)
-                            first_entered[sid] = (node, choice.key)
-                if ending is not None:
-                    children.append(ending_code[ending])
-                    if ending not in ending_paths:
-                        ending_paths[ending] = [*_path(parents, via, node), choice.key]
-                    ending_depths.append(depth[node] + 1)
-                    continue
-                key_of, table = tables[next_scene]
-                key = key_of(next_values, next_visits, next_taken)
-                child = table.get(key)
-                if child is not None:
+                for chance, parts in results:
+                    next_scene, next_values, next_visits, next_taken, _, _, ending, next_stack = parts
+                    if chancy:
+                        odds[node].append(chance / len(choices))
+                    if len(next_visits) != known and len(reached_scenes) < all_scenes:
+                        # Visits only gain keys, appended in the order scenes were entered:
+                        # the scenes new on this edge are the last ones.
+                        for sid in islice(reversed(next_visits), len(next_visits) - known):  # type: ignore[arg-type]  # a dict
+                            if sid not in reached_scenes:
+                                reached_scenes.add(sid)
+                                first_entered[sid] = (node, choice.key)
+                    if ending is not None:
+                        children.append(ending_code[ending])
+                        if ending not in ending_paths:
+                            ending_paths[ending] = [*_path(parents, via, node), choice.key]
+                        ending_depths.append(depth[node] + 1)
+                        continue
+                    key_of, table = tables[next_scene]
+                    key = key_of(next_values, next_visits, next_taken)
+                    if keyed_by_stack:
+                        key = (key, next_stack)
+                    child = table.get(key)
+                    if child is not None:
+                        children.append(child)
+                        continue
+                    child = len(edges)
+                    table[key] = child
+                    edges.append([])
                     children.append(child)
-                    continue
-                child = len(edges)
-                table[key] = child
-                edges.append([])
-                children.append(child)
-                parents.append(node)
-                via.append(choice.key)
-                depth.append(depth[node] + 1)
-                if child >= max_states:
-                    report.complete, report.stopped_by = False, f"state limit of {max_states:,}"
-                    queue.clear()
-                    break
-                if child % check_every == 0 and (reason := stop_reason()):
-                    report.complete, report.stopped_by = False, reason
-                    queue.clear()
-                    break
-                queue.append(
-                    (child, (next_scene, next_values, _counted(next_visits, counted), next_taken, (), (), None))
-                )
+                    parents.append(node)
+                    via.append(choice.key)
+                    depth.append(depth[node] + 1)
+                    if child >= max_states:
+                        raise _Stop(f"state limit of {max_states:,}")
+                    if child % check_every == 0 and (reason := stop_reason()):
+                        raise _Stop(reason)
+                    queue.append(
+                        (
+                            child,
+                            (
+                                next_scene,
+                                next_values,
+                                _counted(next_visits, counted),
+                                next_taken,
+                                (),
+                                (),
+                                None,
+                                next_stack,
+                            ),
+                        )
+                    )
+    except _Stop as stop:
+        report.complete, report.stopped_by = False, stop.reason
+        queue.clear()
     except MemoryError:
         # Free the frontier and the dedup tables first, so the report can still be built.
         queue.clear()
@@ -189,7 +244,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     if ending_depths:
         report.longest, report.shortest = max(ending_depths), min(ending_depths)
     if report.complete:
-        exact_or_sampled_shares(story, report, edges, ending_ids, stuck_nodes, plan)
+        exact_or_sampled_shares(story, report, edges, ending_ids, stuck_nodes, plan, odds)
     else:
         del edges, parents, via, depth, queue
         _random_witnesses(story, report, plan)
@@ -197,6 +252,14 @@ def _explore(story: Story, plan: Plan) -> Report:
     report.unreached_endings = report.verdicts.with_status("endings", UNREACHABLE)
     report.never_open = report.verdicts.with_status("choices", UNREACHABLE)
     return report
+
+
+class _Stop(Exception):
+    """A budget ended the search; `reason` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _settle(

@@ -72,6 +72,10 @@ NESTING: dict[tuple[str, str], dict[str, Any]] = {
     ("scene", "do"): _EFFECTS,
     ("scene", "choices"): {"type": "array", "minItems": 1, "items": _ref("choice")},
     ("scene", "route"): {"type": "array", "minItems": 1, "items": _ref("route")},
+    ("scene", "then"): {"anyOf": [{"type": "string"}, _ref("scene")]},
+    ("choice", "choices"): {"type": "array", "minItems": 1, "items": _ref("choice")},
+    ("choice", "then"): {"anyOf": [{"type": "string"}, _ref("scene")]},
+    ("choice", "route"): {"type": "array", "minItems": 1, "items": _ref("route")},
     ("choice", "do"): _EFFECTS,
     ("choice", "id"): {"type": "string", "pattern": _pattern(SLUG.pattern)},
 }
@@ -131,6 +135,14 @@ def _scene() -> dict[str, Any]:
     return result
 
 
+def _choice() -> dict[str, Any]:
+    """A choice goes on by at most one of goto, choices and route (none: where its list gathers)."""
+    result = _object("choice", schema.CHOICE)
+    pairs = [["goto", "choices"], ["goto", "route"], ["choices", "route"]]
+    result["not"] = {"anyOf": [{"required": pair} for pair in pairs]}
+    return result
+
+
 def story_schema() -> dict[str, Any]:
     """The whole schema: a file with `scenes` is a scene file, any other is the manifest."""
     definitions: dict[str, Any] = {}
@@ -139,6 +151,8 @@ def story_schema() -> dict[str, Any]:
             definitions[_definition_name(kind)] = _variable()
         elif kind == "scene":
             definitions[_definition_name(kind)] = _scene()
+        elif kind == "choice":
+            definitions[_definition_name(kind)] = _choice()
         else:
             definitions[_definition_name(kind)] = _object(kind, fields)
     return {

@@ -85,7 +85,8 @@ def liveness(story: Story) -> Liveness:
             for route in scene.routes:
                 if route.condition is not None:
                     after |= route.condition.reads
-                after |= entry.get(route.goto, set())
+                for target in scene.next_of(route):
+                    after |= entry.get(target, set())
         elif scene.choices:
             for choice in scene.choices:  # `assumes:` reads (see assumptions.py)
                 after |= choice_point_reads(choice)
@@ -93,7 +94,8 @@ def liveness(story: Story) -> Liveness:
                 for cond in (choice.condition, choice.requirement):
                     if cond is not None:
                         after |= cond.reads
-                edge = _transfer(choice.effects, entry.get(choice.goto, set()) | reply_reads(choice))
+                later: set[Atom] = set().union(*(entry.get(t, set()) for t in scene.next_of(choice)))
+                edge = _transfer(choice.effects, later | reply_reads(choice))
                 if choice.once:
                     edge.discard(("once", choice.key))
                     after.add(("once", choice.key))

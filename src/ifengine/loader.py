@@ -14,13 +14,13 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
 from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
 from .names import is_portable_story_id
 from .text import Template, compile_template, find_control
@@ -203,6 +203,38 @@ def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
 
 
 _TAGS = re.compile(r"\{[^}]*\}")
+MAX_WEIGHT = 1_000_000
+# A choice's `[ ]`: the words inside show only in the menu, the words after only once it is taken.
+_BRACKETS = re.compile(r"\[([^\[\]{}]*)\]")
+_BLOCK = re.compile(r"\{\s*(if|/if|end)\b[^}]*\}")
+
+
+def _split_choice_text(text: str) -> tuple[str, str]:
+    """Menu words and printed words of `before [menu only] after`; the printed part is "" without brackets.
+
+    Only brackets outside every `{...}` tag and `{if}` block count, so prose and
+    expressions may still hold brackets of their own.
+    """
+    for m in _BRACKETS.finditer(text):
+        if _if_depth(text[: m.start()]) == 0:
+            before, inside, after = text[: m.start()], m.group(1), text[m.end() :]
+            said = (before + after).strip()
+            return (before + inside).strip(), said if after.strip() else ""
+    return text, ""
+
+
+def _if_depth(text: str) -> int:
+    depth = 0
+    for tag in _BLOCK.finditer(text):
+        depth += 1 if tag.group(1) == "if" else -1
+    return depth
+
+
+def _menu_words(text: str) -> str:
+    """The words a choice shows in the menu: what its id is made from."""
+    return _split_choice_text(text)[0]
+
+
 _APOSTROPHE = re.compile(r"(?<=\w)['\u2019](?=\w)")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -228,6 +260,7 @@ class _Loader:
     def __init__(self, root: str) -> None:
         self.root = root
         self.ctx = _Ctx()
+        self.parts: dict[str, Scene] = {}  # scenes made from nested choices and inline then:, by path id
         self.hash = hashlib.sha256()
 
     def read(self, name: str) -> Any:
@@ -461,6 +494,9 @@ class _Loader:
             scenes = data["scenes"]
             for scene_id, scene in scenes.items():
                 pos = scenes.key_loc(scene_id).pos
+                if scene_id == RETURN:
+                    self.ctx.error(pos, "'return' cannot be a scene id", "goto: return means return from a call")
+                    continue
                 if not IDENT.match(scene_id):
                     self.ctx.error(
                         pos, f"'{scene_id}' cannot be a scene id", "use letters, digits and _ (no spaces or hyphens)"
@@ -478,6 +514,8 @@ class _Loader:
             scene = self.scene(scene_id, data, loc, episode, env, seen_ids[scene_id])
             if scene is not None:
                 scenes_out[scene_id] = scene
+        scenes_out.update(self.parts)
+        scenes_out = _with_returns(scenes_out)
         self.check_story_id(manifest)
         start = manifest.get("start")
         start_pos = manifest.value_pos("start") if "start" in manifest else Pos(self.root)
@@ -545,7 +583,21 @@ class _Loader:
                 "use letters, digits, - and _ (at most 64, not a Windows device name such as con)",
             )
 
-    def scene(self, scene_id: str, data: Any, loc: Loc, episode: Episode | None, env: Env, pos: Pos) -> Scene | None:
+    def scene(
+        self,
+        scene_id: str,
+        data: Any,
+        loc: Loc,
+        episode: Episode | None,
+        env: Env,
+        pos: Pos,
+        part_of: Scene | None = None,
+    ) -> Scene | None:
+        """One scene; the scenes its nested choices and inline `then:` make are added to `self.parts`.
+
+        `part_of` is the scene an inline `then:` belongs to: it shares its title,
+        episode and caption unless it gives its own.
+        """
         if data is None:
             self.ctx.error(pos, f"scene '{scene_id}' is empty", "give it text and choices, goto, route or ending")
             return None
@@ -561,64 +613,127 @@ class _Loader:
                 f"scene '{scene_id}' has both {ways[0]} and {ways[1]}",
                 "a scene goes on in exactly one way",
             )
-        choices: list[Choice] = []
-        if isinstance(data.get("choices"), Seq):
-            items = data["choices"]
-            if not items:
-                self.ctx.error(data.value_pos("choices"), f"scene '{scene_id}' has an empty choices list")
-            ids: dict[str, Loc] = {}
-            for item, item_loc in items.located():
-                choice = self.choice(scene_id, item, item_loc, env, ids)
-                if choice is not None:
-                    choices.append(choice)
-        routes: list[Route] = []
-        if isinstance(data.get("goto"), str):
-            routes.append(Route(data["goto"], None, data.value_pos("goto")))
-        if isinstance(data.get("route"), Seq):
-            items = data["route"]
-            if not items:
-                self.ctx.error(data.value_pos("route"), f"scene '{scene_id}' has an empty route list")
-            for i, (item, item_loc) in enumerate(items.located()):
-                if not _validate(self.ctx, item, item_loc, schema.ROUTE, "a route"):
-                    continue
-                last = i == len(items) - 1
-                if last and "if" in item:
-                    self.ctx.error(
-                        item.key_loc("if").pos,
-                        "the last route has a condition, so a game could find no way on",
-                        "remove 'if' from the last route",
-                    )
-                if not last and "if" not in item:
-                    self.ctx.warn(item_loc.pos, "this route has no condition, so the routes after it are never taken")
-                routes.append(Route(item["goto"], self.condition(item, "if", env), item.value_pos("goto")))
-        ending = data.get("ending") if isinstance(data.get("ending"), str) else None
-        title = (
-            data.get("title") if isinstance(data.get("title"), str) else scene_id.replace("_", " ").strip().capitalize()
+        if "then" in data and "choices" not in data:
+            self.ctx.error(data.key_loc("then").pos, "then: gathers choices, and this scene has none", "remove then:")
+        if "call" in data and "goto" not in data:
+            self.ctx.error(data.key_loc("call").pos, "call: needs a goto: to go on to when the called scene returns")
+        title = data.get("title") if isinstance(data.get("title"), str) else None
+        if title is None:
+            title = part_of.title if part_of else scene_id.replace("_", " ").strip().capitalize()
+        when = data.get("when") if isinstance(data.get("when"), str) else (part_of.when if part_of else "")
+        flashback = data.get("flashback") is True or (
+            part_of is not None and "flashback" not in data and part_of.flashback
         )
         text = self.template(data, "text", env)
         where = f"scene '{scene_id}'"
-        return Scene(
+        scene = Scene(
             id=scene_id,
             title=title,
             text=text,
-            choices=tuple(choices),
-            routes=tuple(routes),
-            ending=ending,
+            ending=data.get("ending") if isinstance(data.get("ending"), str) else None,
             effects=_effects(self.ctx, data, env),
             episode=episode,
-            flashback=data.get("flashback") is True,
-            when=data.get("when", "") if isinstance(data.get("when"), str) else "",
+            flashback=flashback,
+            when=when,
             pos=pos,
             ending_pos=data.value_pos("ending") if "ending" in data else pos,
             assumes=self.assumption(data, env, where),
             text_assumes=self.prose_assumes(data, "text", text, f"text of {where}"),
+            parent=part_of.parent or part_of.id if part_of else "",
         )
+        routes: list[Route] = []
+        if isinstance(data.get("goto"), str):
+            call = data.get("call") if isinstance(data.get("call"), str) else ""
+            routes.append(Route(data["goto"], None, data.value_pos("goto"), call))
+        if isinstance(data.get("route"), Seq):
+            routes += self.routes(scene_id, data, env)
+        choices: list[Choice] = []
+        if isinstance(data.get("choices"), Seq):
+            gather = self.gather(scene, data, scene_id, env, None)
+            choices = self.choice_list(scene, scene_id, data, env, gather)
+        return replace(scene, choices=tuple(choices), routes=tuple(routes))
 
-    def choice(self, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Loc]) -> Choice | None:
+    def routes(self, scene_id: str, data: Map, env: Env) -> list[Route]:
+        """A `route:` list: the first whose `if` holds, or, with `chance:` weights, one picked by them."""
+        items = data["route"]
+        if not items:
+            self.ctx.error(data.value_pos("route"), f"scene '{scene_id}' has an empty route list")
+            return []
+        valid = [
+            (item, item_loc)
+            for item, item_loc in items.located()
+            if _validate(self.ctx, item, item_loc, schema.ROUTE, "a route")
+        ]
+        by_chance = any("chance" in item for item, _ in valid)
+        routes = []
+        for i, (item, item_loc) in enumerate(valid):
+            last = i == len(valid) - 1
+            weight = item.get("chance", 0)
+            if by_chance:
+                if "chance" not in item:
+                    self.ctx.error(
+                        item_loc.pos,
+                        "this route has no chance: weight, but others in the list do",
+                        "give every route in a chance list a weight, such as chance: 1",
+                    )
+                elif not isinstance(weight, int) or not 1 <= weight <= MAX_WEIGHT:
+                    self.ctx.error(
+                        item.value_pos("chance"),
+                        f"chance: must be a whole number from 1 to {MAX_WEIGHT:,}",
+                        "weights are relative: chance: 1 and chance: 3 make one in four",
+                    )
+                    weight = 1
+            elif last and "if" in item:
+                self.ctx.error(
+                    item.key_loc("if").pos,
+                    "the last route has a condition, so a game could find no way on",
+                    "remove 'if' from the last route",
+                )
+            elif not last and "if" not in item:
+                self.ctx.warn(item_loc.pos, "this route has no condition, so the routes after it are never taken")
+            call = item.get("call") if isinstance(item.get("call"), str) else ""
+            routes.append(Route(item["goto"], self.condition(item, "if", env), item.value_pos("goto"), call, weight))
+        if by_chance and routes and all(r.condition is not None for r in routes):
+            self.ctx.error(
+                data.value_pos("route"),
+                "every route in this chance list has a condition, so a game could find no way on",
+                "leave at least one route without if:",
+            )
+        return routes
+
+    def gather(self, owner: Scene, holder: Map, path: str, env: Env, outer: str | None) -> str | None:
+        """Where choices without a goto go: `holder`'s `then:` (a scene id, or a scene written there), else `outer`."""
+        then = holder.get("then")
+        if isinstance(then, str):
+            return then
+        if isinstance(then, Map):
+            inline_id = f"{path}/then"
+            scene = self.scene(
+                inline_id, then, holder.value_loc("then"), owner.episode, env, holder.key_loc("then").pos, owner
+            )
+            if scene is not None:
+                self.parts[inline_id] = scene
+            return inline_id
+        return outer
+
+    def choice_list(self, owner: Scene, path: str, holder: Map, env: Env, gather: str | None) -> list[Choice]:
+        """The choices under `holder['choices']`, at scene (or nested scene) `path`."""
+        items = holder["choices"]
+        if not items:
+            self.ctx.error(holder.value_pos("choices"), f"scene '{path}' has an empty choices list")
+        ids: dict[str, Loc] = {}
+        choices = []
+        for item, item_loc in items.located():
+            choice = self.choice(owner, path, item, item_loc, env, ids, gather)
+            if choice is not None:
+                choices.append(choice)
+        return choices
+
+    def choice(
+        self, owner: Scene, scene_id: str, item: Any, loc: Loc, env: Env, ids: dict[str, Loc], gather: str | None
+    ) -> Choice | None:
         valid = _validate(self.ctx, item, loc, schema.CHOICE, "a choice")
-        if not valid and (
-            not isinstance(item, Map) or not isinstance(item.get("text"), str) or not isinstance(item.get("goto"), str)
-        ):
+        if not valid and (not isinstance(item, Map) or not isinstance(item.get("text"), str)):
             return None
         text = item["text"]
         explicit = item.get("id")
@@ -627,7 +742,7 @@ class _Loader:
             if not SLUG.match(choice_id):
                 self.ctx.error(item.value_pos("id"), f"'{choice_id}' cannot be a choice id", "use a-z, digits, - and _")
         else:
-            choice_id = slugify(text) or f"choice-{len(ids) + 1}"
+            choice_id = slugify(_menu_words(text)) or f"choice-{len(ids) + 1}"
         if choice_id in ids:
             where = item.value_pos("id") if "id" in item else item.value_pos("text")
             self.ctx.error(
@@ -644,14 +759,19 @@ class _Loader:
             )
         if fallback is True and ("if" in item or "requires" in item):
             self.ctx.warn(loc.pos, "a fallback choice with a condition may leave a game with no way on")
-        template = self.template(item, "text", env)
+        goto = self.choice_goto(owner, scene_id, choice_id, item, loc, env, gather)
+        menu, echo = _split_choice_text(text)
+        template = _compile(self.ctx, compile_template, menu, env, item, "text") if menu != text else None
+        if template is None:
+            template = self.template(item, "text", env)
+        echo_template = _compile(self.ctx, compile_template, echo, env, item, "text") if echo else None
         reply = self.template(item, "reply", env)
         where = f"choice '{scene_id}:{choice_id}'"
         return Choice(
             id=choice_id,
             scene=scene_id,
             text=template or compile_template("", env),
-            goto=item["goto"],
+            goto=goto,
             condition=self.condition(item, "if", env),
             requirement=self.condition(item, "requires", env),
             locked_reason=locked if type(locked) is str else "",
@@ -660,11 +780,69 @@ class _Loader:
             effects=_effects(self.ctx, item, env),
             reply=reply,
             pos=loc.pos,
-            goto_pos=item.value_pos("goto"),
+            goto_pos=item.value_pos("goto") if "goto" in item else loc.pos,
             assumes=self.assumption(item, env, where),
             text_assumes=self.prose_assumes(item, "text", template, f"text of {where}"),
             reply_assumes=self.prose_assumes(item, "reply", reply, f"reply of {where}"),
+            call=get("call") if isinstance(get("call"), str) else "",
+            echo=echo_template,
         )
+
+    def choice_goto(
+        self, owner: Scene, scene_id: str, choice_id: str, item: Map, loc: Loc, env: Env, gather: str | None
+    ) -> str:
+        """Where a choice leads: its goto, the scene its nested choices or routes make, or where it gathers."""
+        ways = [k for k in ("goto", "choices", "route") if k in item]
+        if len(ways) > 1:
+            self.ctx.error(
+                item.key_loc(ways[1]).pos,
+                f"a choice with both {ways[0]} and {ways[1]}",
+                "a choice goes on in exactly one way",
+            )
+        if "then" in item and "choices" not in item:
+            self.ctx.error(item.key_loc("then").pos, "then: gathers nested choices, and this choice has none")
+        if "call" in item and "choices" in item:
+            self.ctx.error(item.key_loc("call").pos, "a choice with nested choices cannot also call a scene")
+        if isinstance(item.get("goto"), str):
+            return str(item["goto"])
+        inner = f"{scene_id}/{choice_id}"
+        if isinstance(item.get("choices"), Seq) or isinstance(item.get("route"), Seq):
+            part = Scene(
+                id=inner,
+                title=owner.title,
+                text=None,
+                episode=owner.episode,
+                flashback=owner.flashback,
+                when=owner.when,
+                pos=loc.pos,
+                ending_pos=loc.pos,
+                parent=owner.parent or owner.id,
+            )
+            if "choices" in item:
+                choices = self.choice_list(owner, inner, item, env, self.gather(owner, item, inner, env, gather))
+                part = replace(part, choices=tuple(choices))
+            else:
+                part = replace(part, routes=tuple(self.routes(inner, item, env)))
+            self.parts[inner] = part
+            return inner
+        if gather is None:
+            self.ctx.error(
+                loc.pos,
+                f"choice '{scene_id}:{choice_id}' has no goto, and no then: gathers it",
+                "add goto: a scene, or then: on the scene (or on the choice above) to gather its choices",
+            )
+            return ""
+        return gather
+
+
+def _with_returns(scenes: dict[str, Scene]) -> dict[str, Scene]:
+    """Tell each scene that returns where a return may go: every call's way on (what the explorer follows)."""
+    ways = [(s.id, w) for s in scenes.values() for w in s.ways]
+    points = sorted({w.goto for _, w in ways if w.call and w.goto != RETURN})
+    returning = {sid for sid, w in ways if w.goto == RETURN and not w.call}
+    for sid in returning:
+        scenes[sid] = replace(scenes[sid], returns_to=tuple(points))
+    return scenes
 
 
 def story_root(path: str) -> str:

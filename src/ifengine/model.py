@@ -23,6 +23,11 @@ Value = int | bool | str | frozenset
 
 VAR_TYPES = ("int", "flag", "set", "enum", "string")
 
+# The target that ends a called scene: play goes back to where the call said to go on.
+RETURN = "return"
+# How deep calls may nest before play stops with an error (and `explore` reports it).
+MAX_CALL_DEPTH = 64
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -97,7 +102,7 @@ class Choice:
     id: str
     scene: str
     text: Template
-    goto: str
+    goto: str  # where play goes on; RETURN to return from a called scene
     condition: Condition | None = None  # hidden when false
     requirement: Condition | None = None  # shown locked when false
     locked_reason: str = ""
@@ -111,6 +116,8 @@ class Choice:
     assumes: Assumption | None = None
     text_assumes: tuple[Assumption, ...] = ()
     reply_assumes: tuple[Assumption, ...] = ()
+    call: str = ""  # a scene to play first; `goto` is where play goes on when it returns
+    echo: Template | None = None  # with `[ ]` in the text: the words printed once it is taken
     key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -124,6 +131,8 @@ class Route:
     goto: str
     condition: Condition | None = None
     pos: Pos = NOWHERE
+    call: str = ""  # a scene to play first; `goto` is where play goes on when it returns
+    chance: int = 0  # a weight: in a scene whose routes have weights, one is picked at random
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +153,41 @@ class Scene:
     ending_pos: Pos = NOWHERE
     assumes: Assumption | None = None  # holds whenever the scene is entered, after its effects
     text_assumes: tuple[Assumption, ...] = ()  # the `{assume}` tags of `text`, index for index
+    # Where a RETURN from this scene may go: every call's way on (filled by the loader).
+    returns_to: tuple[str, ...] = ()
+    parent: str = ""  # for a scene the loader made from a nested choice or `then:`, the scene it is part of
+
+    @property
+    def chance(self) -> bool:
+        """True when play picks one of the routes at random, by weight."""
+        return bool(self.routes) and self.routes[0].chance > 0
+
+    @property
+    def ways(self) -> tuple[Choice | Route, ...]:
+        """The choices and routes: every way on from this scene."""
+        return (*self.choices, *self.routes)
 
     @property
     def targets(self) -> tuple[str, ...]:
-        return tuple([c.goto for c in self.choices] + [r.goto for r in self.routes])
+        """Every scene play can go to next from here, called scenes and return points included."""
+        return self.next_of(*self.choices, *self.routes)
+
+    @property
+    def route_targets(self) -> tuple[str, ...]:
+        """The scenes play passes on to without asking the player (by goto, route, call or return)."""
+        return self.next_of(*self.routes)
+
+    def next_of(self, *ways: Choice | Route) -> tuple[str, ...]:
+        """The scenes these choices or routes of this scene lead to next."""
+        found: list[str] = []
+        for way in ways:
+            if way.call:
+                found.append(way.call)
+            elif way.goto == RETURN:
+                found.extend(self.returns_to)
+            else:
+                found.append(way.goto)
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +211,8 @@ class Story:
     names: tuple[str, ...] = field(init=False, default=())
     set_indices: tuple[int, ...] = field(init=False, default=())
     defaults: tuple[Value, ...] = field(init=False, default=())
+    uses_chance: bool = field(init=False, default=False)  # some scene picks its route at random
+    uses_calls: bool = field(init=False, default=False)  # some choice or route calls a scene
     _choices: Mapping[str, Choice] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -179,6 +221,9 @@ class Story:
         setattr_(self, "set_indices", tuple(v.index for v in self.variables.values() if v.type == "set"))
         setattr_(self, "defaults", tuple(v.default for v in self.variables.values()))
         setattr_(self, "_choices", {c.key: c for s in self.scenes.values() for c in s.choices})
+        setattr_(self, "uses_chance", any(s.chance for s in self.scenes.values()))
+        ways = [w for s in self.scenes.values() for w in s.ways]
+        setattr_(self, "uses_calls", any(w.call or w.goto == RETURN for w in ways))
 
     def choice(self, key: str) -> Choice | None:
         """The choice with this key ("scene:id"), if the story has it."""

@@ -8,6 +8,7 @@ reachable (with the path it took); it never shows anything unreachable.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .budget import StopReason
@@ -22,7 +23,7 @@ CHECK_EVERY = 256  # steps between budget checks
 
 def random_playthrough(story: Story, rng: random.Random, max_steps: int = MAX_STEPS) -> GameState:
     """One game with every choice picked uniformly at random among the open ones."""
-    state = start(story).state
+    state = start(story, seed=rng.getrandbits(53)).state
     for _ in range(max_steps):
         if state.ending is not None:
             return state
@@ -70,12 +71,16 @@ def sample(
     """
     rng = random.Random(seed)
     found = Sample()
+
+    def draw(weights: Sequence[int]) -> int:
+        return rng.choices(range(len(weights)), weights)[0]
+
     steps = 0
     for _ in range(games):
         try:
             # Every scene entered is counted here (a game state counts only the scenes the
             # story reads), so the visits say which scenes this game reached.
-            state = GameState(*begin(story))
+            state = GameState(*begin(story, None, draw))
         except GameError:
             return found
         path: list[str] = []
@@ -93,7 +98,10 @@ def sample(
             choice = rng.choice(choices)
             known = len(state.visits)
             try:
-                state = GameState(*step(story, choice, state.values, state.visits, state.taken, (), ()))
+                parts = step(
+                    story, choice, state.values, state.visits, state.taken, (), (), None, None, state.stack, draw
+                )
+                state = GameState(*parts)
             except GameError:
                 outcome = "stuck"
                 break

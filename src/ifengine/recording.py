@@ -6,6 +6,7 @@ them works as a regression suite for a story.
 
     story: lighthouse
     ending: light            # optional: the ending this playthrough must reach
+    seed: 1234               # optional: the game's luck, for a story that uses chance
     choices:
       - shore:search-the-boat
       - shore:wade-out-to-the-rocks
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .atomic import write_atomically
+from .chance import MAX_SEED
 from .diagnostics import Pos, error
 from .yamlsource import Map, Seq, SourceError, load_file
 
@@ -30,6 +32,7 @@ class Recording:
     # Where each choice (and the ending) was written, when read from a file: replay points at them.
     choice_positions: tuple[Pos, ...] = field(default=(), compare=False)
     ending_pos: Pos | None = field(default=None, compare=False)
+    seed: int = 0
 
 
 def dump(recording: Recording) -> str:
@@ -37,6 +40,8 @@ def dump(recording: Recording) -> str:
     lines = [f"story: {recording.story}"]
     if recording.ending:
         lines.append(f"ending: {recording.ending}")
+    if recording.seed:
+        lines.append(f"seed: {recording.seed}")
     lines.append("choices:" if recording.choices else "choices: []")
     lines += [f"  - '{key}'" for key in recording.choices]
     return "\n".join(lines) + "\n"
@@ -53,9 +58,11 @@ def read(path: str) -> Recording:
     if not isinstance(data, Map):
         raise SourceError(error(Pos(path, 1, 1), "a recording must be a mapping with story: and choices:"))
     for key in data:
-        if key not in ("story", "choices", "ending"):
+        if key not in ("story", "choices", "ending", "seed"):
             raise SourceError(
-                error(data.key_loc(key).pos, f"unknown key '{key}' in a recording", "keys: story, choices, ending")
+                error(
+                    data.key_loc(key).pos, f"unknown key '{key}' in a recording", "keys: story, choices, ending, seed"
+                )
             )
     story = data.get("story")
     choices = data.get("choices")
@@ -69,6 +76,9 @@ def read(path: str) -> Recording:
         raise SourceError(error(data.value_pos("choices"), f"more than {MAX_CHOICES:,} choices"))
     if ending is not None and not isinstance(ending, str):
         raise SourceError(error(data.value_pos("ending"), "ending: must be an ending id"))
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise SourceError(error(data.value_pos("seed"), f"seed: must be a whole number from 0 to {MAX_SEED}"))
     positions = tuple(loc.pos for _, loc in choices.located()) if isinstance(choices, Seq) else ()
     ending_pos = data.value_pos("ending") if "ending" in data else None
-    return Recording(story, tuple(choices), ending, positions, ending_pos)
+    return Recording(story, tuple(choices), ending, positions, ending_pos, seed)

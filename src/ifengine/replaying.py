@@ -83,9 +83,9 @@ def _why(story: Story, turn: Turn, key: str, exc: GameError) -> str:
     return f"choice '{key}' is a fallback, offered only when no other choice is open"
 
 
-def _failed_step(story: Story, keys: tuple[str, ...], exc: GameError) -> tuple[int, str]:
+def _failed_step(story: Story, keys: tuple[str, ...], exc: GameError, seed: int) -> tuple[int, str]:
     """Walk the recording again to find the failing step and explain it."""
-    turn = start(story)
+    turn = start(story, seed=seed)
     for step, key in enumerate(keys, 1):
         try:
             turn = choose(story, turn.state, key)
@@ -106,9 +106,9 @@ def replay_recording(story: Story, path: str, rec: recordings.Recording, expect_
         return Outcome(ending_pos, False, f"there is no ending '{expected}' in the story ({hint})")
     steps = len(rec.choices)
     try:
-        turn = replay(story, rec.choices)
+        turn = replay(story, rec.choices, rec.seed)
     except GameError as exc:
-        step, why = _failed_step(story, rec.choices, exc)
+        step, why = _failed_step(story, rec.choices, exc, rec.seed)
         pos = rec.choice_positions[step - 1] if step - 1 < len(rec.choice_positions) else file_pos
         return Outcome(pos, False, f"step {step} of {steps}: {why}")
     reached = turn.state.ending

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
+from .chance import Draw, Forced, seeded
 from .expr import Effect
-from .model import Choice, Ending, Scene, Story
+from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story
 from .state import EMPTY, GameState, counted_scenes
 from .text import paragraphs, tidy
 
 MAX_HOPS = 1000
+MAX_OUTCOMES = 10_000  # ways one step may turn out by chance, for the explorer
 
 
 class GameError(Exception):
@@ -144,8 +147,30 @@ def _line(text: str) -> str:
 Entered = Callable[[Scene | Choice, tuple, Mapping[str, int]], None]
 
 # A game state as a plain tuple, in GameState's field order: what `step` returns.
-# History and journal are tuples for the explorer, trails (state.Trail) in play.
-StateParts = tuple[str, tuple, Mapping[str, int], frozenset[str], Sequence[str], Sequence, str | None]
+# History and journal are tuples for the explorer, trails (state.Trail) in play;
+# the last field is the call stack (the scenes to go on to as calls return).
+StateParts = tuple[str, tuple, Mapping[str, int], frozenset[str], Sequence[str], Sequence, str | None, tuple[str, ...]]
+
+
+def _no_draw(weights: Sequence[int]) -> int:
+    raise GameError("a chance was met where no draw was given")
+
+
+def _go(scene: Scene, way: Choice | Route, stack: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Where a choice or route leads, and the call stack after it: a call pushes, a return pops."""
+    if way.call and way.goto == RETURN:  # a call in place of a return: the called scene returns for us
+        return way.call, stack
+    if way.call:
+        if len(stack) >= MAX_CALL_DEPTH:
+            raise GameError(
+                f"calls nest more than {MAX_CALL_DEPTH} deep at scene '{scene.id}' (a call that never returns?)"
+            )
+        return way.call, (*stack, way.goto)
+    if way.goto == RETURN:
+        if not stack:
+            raise GameError(f"scene '{scene.id}' returns, but no call led to it")
+        return stack[-1], stack[:-1]
+    return way.goto, stack
 
 
 def _flow(
@@ -159,6 +184,9 @@ def _flow(
     shown: list[Passage] | None,
     counted: frozenset[str] | None,
     entered: Entered | None = None,
+    stack: tuple[str, ...] = (),
+    draw: Draw = _no_draw,
+    seed: int = 0,
 ) -> StateParts:
     """Follow scenes from `scene_id` until one asks the player or ends the game.
 
@@ -182,22 +210,32 @@ def _flow(
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
         if entered is not None:
             entered(scene, values, visits)
-        if shown is not None and scene.text is not None:
-            shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
+        if shown is not None:
+            _show(scene, values, visits, seed, shown)
         routes = scene.routes
         if not routes:
-            return (scene_id, values, visits, taken, history, found, scene.ending)
-        for route in routes:
-            condition = route.condition
-            if condition is None or condition.test(values, visits):
-                scene_id = route.goto
-                break
-        else:  # the loader forbids this; kept so a bad model cannot hang
-            raise GameError(f"no route out of scene '{scene.id}' applies")
+            return (scene_id, values, visits, taken, history, found, scene.ending, stack)
+        if scene.chance:
+            open_routes = [r for r in routes if r.condition is None or r.condition.test(values, visits)]
+            route = open_routes[draw([r.chance for r in open_routes])]
+        else:
+            for route in routes:
+                condition = route.condition
+                if condition is None or condition.test(values, visits):
+                    break
+            else:  # the loader forbids this; kept so a bad model cannot hang
+                raise GameError(f"no route out of scene '{scene.id}' applies")
+        scene_id, stack = _go(scene, route, stack)
     raise GameError(
         f"more than {MAX_HOPS} scenes passed without a choice (a routing loop or a very long"
         " goto chain); give the chain a choice point"
     )
+
+
+def _show(scene: Scene, values: tuple, visits: Mapping[str, int], seed: int, shown: list[Passage]) -> None:
+    """Render the scene's prose as it reads on this visit, for a front end."""
+    if scene.text is not None:
+        shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
 
 
 def _apply(
@@ -215,27 +253,39 @@ def _apply(
     return tuple(new), found
 
 
-def start(story: Story, entered: Entered | None = None) -> Turn:
-    """A new game at the story's start."""
-    return start_at(story, story.start, entered)
+def start(story: Story, entered: Entered | None = None, *, seed: int = 0) -> Turn:
+    """A new game at the story's start; `seed` decides its luck (front ends pass a random one)."""
+    return start_at(story, story.start, entered, seed=seed)
 
 
-def start_at(story: Story, scene_id: str, entered: Entered | None = None) -> Turn:
+def start_at(story: Story, scene_id: str, entered: Entered | None = None, *, seed: int = 0) -> Turn:
     """A new game, every variable at its default, entering `scene_id` (live reload starts a scene again)."""
     if scene_id not in story.scenes:
         raise GameError(f"there is no scene '{scene_id}'")
     shown: list[Passage] = []
-    state = GameState(
-        *_flow(story, scene_id, story.defaults, {}, frozenset(), EMPTY, EMPTY, shown, counted_scenes(story), entered)
+    parts = _flow(
+        story,
+        scene_id,
+        story.defaults,
+        {},
+        frozenset(),
+        EMPTY,
+        EMPTY,
+        shown,
+        counted_scenes(story),
+        entered,
+        (),
+        seeded(seed, 0),
+        seed,
     )
-    return _turn(story, state, shown)
+    return _turn(story, GameState(*parts, seed), shown)
 
 
-def begin(story: Story, entered: Entered | None = None) -> StateParts:
+def begin(story: Story, entered: Entered | None = None, draw: Draw = _no_draw) -> StateParts:
     """The start of a game as parts, with every scene entered counted: where the explorer begins."""
     if story.start not in story.scenes:
         raise GameError(f"there is no scene '{story.start}'")
-    return _flow(story, story.start, story.defaults, {}, frozenset(), (), (), None, None, entered)
+    return _flow(story, story.start, story.defaults, {}, frozenset(), (), (), None, None, entered, (), draw)
 
 
 def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
@@ -246,9 +296,19 @@ def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
 def advance(story: Story, state: GameState, choice: Choice) -> GameState:
     """Take an open choice without rendering anything: the fast path for tools."""
     parts = step(
-        story, choice, state.values, state.visits, state.taken, state.history, state.found, counted_scenes(story)
+        story,
+        choice,
+        state.values,
+        state.visits,
+        state.taken,
+        state.history,
+        state.found,
+        counted_scenes(story),
+        None,
+        state.stack,
+        seeded(state.seed, len(state.history) + 1),
     )
-    return GameState(*parts)
+    return GameState(*parts, state.seed)
 
 
 def step(
@@ -261,12 +321,15 @@ def step(
     found: Sequence,
     counted: frozenset[str] | None = None,
     entered: Entered | None = None,
+    stack: tuple[str, ...] = (),
+    draw: Draw = _no_draw,
 ) -> StateParts:
     """`advance` on a state given by its parts, returning the new one's parts.
 
     The explorer merges most results into states it already knows, so it
     builds no GameState at all, and passes no `counted`: it wants every scene
-    entered counted, to learn what a step reached.
+    entered counted, to learn what a step reached. `draw` decides chance
+    (see `chance`; the explorer passes a `Forced` one to follow every outcome).
     """
     if choice.effects:
         values, found = _apply(story, choice.effects, values, visits, found, choice.key)
@@ -274,7 +337,48 @@ def step(
         taken = taken | {choice.key}
     if entered is not None and choice.reply is not None:
         entered(choice, values, visits)
-    return _flow(story, choice.goto, values, visits, taken, history + (choice.key,), found, None, counted, entered)  # type: ignore[operator]  # noqa: RUF005
+    target, stack = _go(story.scenes[choice.scene], choice, stack)
+    history = history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005
+    return _flow(story, target, values, visits, taken, history, found, None, counted, entered, stack, draw)
+
+
+def outcomes(
+    story: Story,
+    choice: Choice,
+    values: tuple,
+    visits: Mapping[str, int],
+    taken: frozenset[str],
+    counted: frozenset[str] | None = None,
+    entered: Entered | None = None,
+    stack: tuple[str, ...] = (),
+) -> list[tuple[Fraction, StateParts]]:
+    """Every way taking `choice` can turn out, each with its exact probability: the explorer's step.
+
+    Without chance on the way this is one outcome with probability 1.
+    """
+    return _every_outcome(
+        lambda draw: step(story, choice, values, visits, taken, (), (), counted, entered, stack, draw),
+        f"taking '{choice.key}'",
+    )
+
+
+def beginnings(story: Story, entered: Entered | None = None) -> list[tuple[Fraction, StateParts]]:
+    """`begin` for every way the start can turn out by chance, each with its probability."""
+    return _every_outcome(lambda draw: begin(story, entered, draw), "the start")
+
+
+def _every_outcome(play: Callable[[Draw], StateParts], what: str) -> list[tuple[Fraction, StateParts]]:
+    """Play once per combination of chance outcomes; luck that branches without bound is cut off."""
+    found: list[tuple[Fraction, StateParts]] = []
+    pending: list[tuple[int, ...]] = [()]
+    while pending:
+        forced = Forced(pending.pop())
+        parts = play(forced)
+        found.append((forced.odds(), parts))
+        pending.extend(forced.alternatives())
+        if len(found) + len(pending) > MAX_OUTCOMES:
+            raise GameError(f"{what} can turn out more than {MAX_OUTCOMES:,} ways by chance")
+    return found
 
 
 def _open_choice(story: Story, state: GameState, key: str) -> Choice:
@@ -298,30 +402,51 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
     values, found = state.values, state.found
     if choice.effects:
         values, found = _apply(story, choice.effects, values, state.visits, found, choice.key)
-    if choice.reply is not None:
-        shown.append(
-            Passage(story.scenes[state.scene], tuple(paragraphs(choice.reply.render(values, state.visits))), True)
-        )
+    scene = story.scenes[state.scene]
+    said = _said(choice, values, state.visits)
+    if said:
+        shown.append(Passage(scene, said, True))
     taken = state.taken | {choice.key} if choice.once else state.taken
     history = state.history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005 (a trail shares, a copy would not)
-    new_state = GameState(
-        *_flow(story, choice.goto, values, state.visits, taken, history, found, shown, counted_scenes(story))
+    target, stack = _go(scene, choice, state.stack)
+    parts = _flow(
+        story,
+        target,
+        values,
+        state.visits,
+        taken,
+        history,
+        found,
+        shown,
+        counted_scenes(story),
+        None,
+        stack,
+        seeded(state.seed, len(history)),
+        state.seed,
     )
-    return _turn(story, new_state, shown)
+    return _turn(story, GameState(*parts, state.seed), shown)
+
+
+def _said(choice: Choice, values: tuple, visits: Mapping[str, int]) -> tuple[str, ...]:
+    """What is printed once a choice is taken: its `[ ]` echo, then its reply."""
+    said: list[str] = []
+    if choice.echo is not None:
+        said += paragraphs(choice.echo.render(values, visits))
+    if choice.reply is not None:
+        said += paragraphs(choice.reply.render(values, visits))
+    return tuple(said)
 
 
 def describe(story: Story, state: GameState) -> Turn:
     """The current scene again, as it reads now (after loading a save or undoing)."""
-    scene = story.scenes[state.scene]
-    shown = []
-    if scene.text is not None:
-        shown.append(Passage(scene, tuple(paragraphs(scene.text.render(state.values, state.visits)))))
+    shown: list[Passage] = []
+    _show(story.scenes[state.scene], state.values, state.visits, state.seed, shown)
     return _turn(story, state, shown)
 
 
-def replay(story: Story, keys: list[str] | tuple[str, ...]) -> Turn:
+def replay(story: Story, keys: list[str] | tuple[str, ...], seed: int = 0) -> Turn:
     """Play a recorded list of choice keys from the start; GameError names the failing step."""
-    turn = start(story)
+    turn = start(story, seed=seed)
     for step, key in enumerate(keys, 1):
         try:
             turn = choose(story, turn.state, key)

@@ -78,9 +78,11 @@ SCENE = {
     "text": _f("str", "The prose, with {expression} and {if ...}...{/if}."),
     "do": _f("str|list", "Effects applied when the scene is entered."),
     "choices": _f("list", "The player's choices."),
-    "goto": _f("str", "Flow straight on to this scene."),
-    "route": _f("list", "Go to the first route whose condition holds."),
+    "goto": _f("str", "Flow straight on to this scene (`return` goes back to where a call said to go on)."),
+    "route": _f("list", "Go to the first route whose condition holds, or pick one by chance: weights."),
     "ending": _f("str", "This scene ends the game with this declared ending."),
+    "call": _f("str", "Play this scene first, until it returns; then go on by goto."),
+    "then": _f("str|map", "Where choices without a goto gather: a scene id, `return`, or a scene written here."),
     "flashback": _f("bool", "Show the scene set apart, as memory."),
     "when": _f("str", "A caption such as 'Mexico City, 1958'."),
     "assumes": _f("str|bool", "A condition that must hold whenever the scene is entered; explore proves it."),
@@ -88,8 +90,12 @@ SCENE = {
 SCENE_WAYS_ON = ("choices", "goto", "route", "ending")
 
 CHOICE = {
-    "text": _f("str", "What the player reads.", True),
-    "goto": _f("str", "The scene it leads to.", True),
+    "text": _f("str", "What the player reads; `[ ]` marks words shown only in the menu.", True),
+    "goto": _f("str", "The scene it leads to (`return` to go back from a called scene)."),
+    "choices": _f("list", "Choices that follow this one, instead of a goto."),
+    "then": _f("str|map", "Where this choice's own choices gather: a scene id, `return`, or a scene written here."),
+    "route": _f("list", "Routes to follow when it is taken (for example by chance:), instead of a goto."),
+    "call": _f("str", "Play this scene first, until it returns; then go on by goto (or where choices gather)."),
     "id": _f("str", "A stable id; saves and recordings store it."),
     "if": _f("str|bool", "Hidden unless this condition holds."),
     "requires": _f("str|bool", "Shown locked unless this condition holds."),
@@ -103,7 +109,9 @@ CHOICE = {
 
 ROUTE = {
     "if": _f("str|bool", "Take this route when the condition holds (omit on the last)."),
-    "goto": _f("str", "The scene to go to.", True),
+    "goto": _f("str", "The scene to go to (`return` to go back from a called scene).", True),
+    "chance": _f("int", "A weight: routes with weights are picked at random, in proportion."),
+    "call": _f("str", "Play this scene first, until it returns; then go on by goto."),
 }
 
 KINDS = {

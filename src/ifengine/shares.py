@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from itertools import chain
 
 from .findings import Plan, Report
@@ -19,12 +21,15 @@ def exact_or_sampled_shares(
     ending_ids: list[str],
     stuck: set[int],
     plan: Plan,
+    odds: Mapping[int, Sequence[Fraction]] | None = None,
 ) -> None:
     """Each ending's probability under uniformly random play: exact on an acyclic graph.
 
     Probabilities flow from the start in topological order (Kahn's algorithm);
     if some node is never freed, the graph has a cycle and shares are sampled.
+    A node's children are equally likely unless `odds` gives theirs (chance).
     """
+    odds = odds or {}
     if not edges:
         report.share_method = "not computed (exploration incomplete)"
         return
@@ -52,8 +57,11 @@ def exact_or_sampled_shares(
                 stuck_total += p
             continue
         share = p / len(children)
+        weights = odds.get(node)
         further = longest[node] + 1
-        for child in children:
+        for i, child in enumerate(children):
+            if weights is not None:
+                share = p * float(weights[i])
             if child < 0:
                 totals[-child - 1] += share
                 if further > longest_game:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
-from .model import Story, Value, Variable
+from .chance import MAX_SEED
+from .model import MAX_CALL_DEPTH, Story, Value, Variable
 
 T = TypeVar("T")
 
@@ -137,6 +138,8 @@ class GameState:
     order; `found` each set member gained, in order, with the scene or choice
     that gave it (for the journal). `history` and `found` are trails, shared
     with the states before, so a state costs the same late in a game as early.
+    `stack` holds where play goes on as called scenes return, innermost last;
+    `seed` decides every chance of this game (see `chance`).
     """
 
     scene: str
@@ -146,6 +149,8 @@ class GameState:
     history: Sequence[str] = EMPTY
     found: Sequence[tuple[str, str, str]] = EMPTY
     ending: str | None = None
+    stack: tuple[str, ...] = ()
+    seed: int = 0
 
     def value(self, story: Story, name: str) -> Value:
         return self.values[story.variables[name].index]
@@ -192,6 +197,8 @@ def to_data(story: Story, state: GameState, *, with_history: bool = True) -> dic
         "history": list(state.history) if with_history else [],
         "found": [list(item) for item in state.found],
         "ending": state.ending,
+        "stack": list(state.stack),
+        "seed": state.seed,
     }
 
 
@@ -291,6 +298,10 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
     ending = data.get("ending")
     if ending is not None:
         _check_ending(story, scene, ending)
+    stack = _stack_from_data(story, data.get("stack", []))
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise StateError(f"seed should be a whole number from 0 to {MAX_SEED}")
     state = GameState(
         scene=scene,
         values=tuple(values),
@@ -299,5 +310,19 @@ def from_data(story: Story, data: Any) -> tuple[GameState, list[str]]:
         history=Trail(history),
         found=Trail((a, b, c) for a, b, c in found if a in story.variables and b in story.variables[a].members),
         ending=ending,
+        stack=stack,
+        seed=seed,
     )
     return state, notes
+
+
+def _stack_from_data(story: Story, stack: Any) -> tuple[str, ...]:
+    """The saved call stack: scene ids to go on to, no deeper than play allows."""
+    if not isinstance(stack, list) or not all(isinstance(k, str) for k in stack):
+        raise StateError("stack should be a list of scene ids")
+    if len(stack) > MAX_CALL_DEPTH:
+        raise StateError(f"stack is {len(stack):,} calls deep; play allows {MAX_CALL_DEPTH}")
+    for scene in stack:
+        if scene not in story.scenes:
+            raise StateError(f"the call stack returns to scene '{_shown(scene)}', which is not in the story any more")
+    return tuple(stack)

@@ -9,10 +9,12 @@ with a fixed clock and a temporary folder.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ..chance import new_seed
 from ..model import Episode, Story
 from ..recording import Recording
 from ..runtime import GameError, Turn, choose, describe, start, start_at, take
@@ -53,6 +55,7 @@ class Session:
     persist: bool = True
     clock: Callable[[], float] = time.time
     recorder: Recorder | None = None
+    seeds: Callable[[], int] = field(default=lambda: new_seed(secrets.randbits(53)))  # each new game's luck
     turn: Turn = field(init=False)
     past: list[GameState] = field(default_factory=list)
     finished: bool = False
@@ -66,7 +69,7 @@ class Session:
     _resumed: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.turn = start(self.story)
+        self.turn = start(self.story, seed=self.seeds())
         self.finished = self.turn.ending is not None
         self.created = self._resumed = self.clock()
 
@@ -156,7 +159,7 @@ class Session:
 
     def cmd_restart(self) -> list[Output]:
         self.past.append(self.turn.state)
-        self.turn = start(self.story)
+        self.turn = start(self.story, seed=self.seeds())
         self.finished = self.turn.ending is not None
         self.game, self.created, self._play_base, self._resumed = new_game_id(), self.clock(), 0.0, self.clock()
         self.choices_since_save = 0
@@ -263,7 +266,14 @@ class Session:
         if self.recorder is not None:
             state = self.turn.state
             try:
-                self.recorder(Recording(self.story.id, tuple(state.history), state.ending))
+                self.recorder(
+                    Recording(
+                        self.story.id,
+                        tuple(state.history),
+                        state.ending,
+                        seed=state.seed if self.story.uses_chance else 0,
+                    )
+                )
             except OSError as exc:
                 out.append(Note(f"cannot write the recording: {exc.strerror or exc}", True))
         if not self.persist or self.store is None:
@@ -307,10 +317,10 @@ class Session:
             scene = self.turn.state.scene
             self.past = []
             if scene in story.scenes:
-                self.turn = start_at(story, scene)
+                self.turn = start_at(story, scene, seed=self.seeds())
                 message = f"The story changed and this game no longer fits it: {exc}; starting this scene again, fresh."
             else:
-                self.turn = start(story)
+                self.turn = start(story, seed=self.seeds())
                 message = f"The story changed and this game no longer fits it: {exc}; starting again."
             self.finished = self.turn.ending is not None
             self.game, self.created, self._play_base, self._resumed = new_game_id(), self.clock(), 0.0, self.clock()
@@ -348,7 +358,7 @@ def past_states(story: Story, state: GameState) -> list[GameState]:
     their history and every part a choice did not change.
     """
     try:
-        current = start(story).state
+        current = start(story, seed=state.seed).state
         states = [current]
         for key in state.history:
             current = take(story, current, key)
