@@ -625,6 +625,13 @@ class _Loader:
             part_of is not None and "flashback" not in data and part_of.flashback
         )
         text = self.template(data, "text", env)
+        again = self.template(data, "again", env)
+        if again is not None and again.assumes:
+            self.ctx.error(
+                _loc_in(data, "again").at(again.assumes[0].offset, again.source),
+                "{assume} cannot go in again:",
+                "put the claim in the scene's assumes:, which holds on every visit",
+            )
         where = f"scene '{scene_id}'"
         scene = Scene(
             id=scene_id,
@@ -640,6 +647,7 @@ class _Loader:
             assumes=self.assumption(data, env, where),
             text_assumes=self.prose_assumes(data, "text", text, f"text of {where}"),
             parent=part_of.parent or part_of.id if part_of else "",
+            again=again,
         )
         routes: list[Route] = []
         if isinstance(data.get("goto"), str):

@@ -155,7 +155,24 @@ class Scene:
     text_assumes: tuple[Assumption, ...] = ()  # the `{assume}` tags of `text`, index for index
     # Where a RETURN from this scene may go: every call's way on (filled by the loader).
     returns_to: tuple[str, ...] = ()
+    again: Template | None = None  # the prose on later visits, when it differs from the first
     parent: str = ""  # for a scene the loader made from a nested choice or `then:`, the scene it is part of
+
+    def prose(self) -> Iterator[Template]:
+        """Every template shown at this scene: its text, later-visit text, choice texts, echoes and replies."""
+        for template in (self.text, self.again):
+            if template is not None:
+                yield template
+        for choice in self.choices:
+            yield choice.text
+            for template in (choice.echo, choice.reply):
+                if template is not None:
+                    yield template
+
+    @property
+    def varies(self) -> bool:
+        """True when what it shows depends on how many times it has been entered."""
+        return self.again is not None or any(t.varies for t in self.prose())
 
     @property
     def chance(self) -> bool:
@@ -255,6 +272,8 @@ class Story:
         for scene in self.scenes.values():
             if prose and scene.text is not None:
                 yield scene.text
+            if prose and scene.again is not None:
+                yield scene.again
             for route in scene.routes:
                 if route.condition is not None:
                     yield route.condition
@@ -269,6 +288,8 @@ class Story:
                     yield choice.text
                     if choice.reply is not None:
                         yield choice.reply
+                    if choice.echo is not None:
+                        yield choice.echo
 
 
 # Compiled callables see the values tuple and the visit counts.

@@ -9,14 +9,14 @@ and every front end call these same functions, so they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .chance import Draw, Forced, seeded
 from .expr import Effect
 from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story
 from .state import EMPTY, GameState, counted_scenes
-from .text import paragraphs, tidy
+from .text import GLUE, Moment, glued, paragraphs, tidy, unglued
 
 MAX_HOPS = 1000
 MAX_OUTCOMES = 10_000  # ways one step may turn out by chance, for the explorer
@@ -124,13 +124,14 @@ def options(story: Story, state: GameState) -> tuple[Option, ...]:
         return ()
     scene = story.scenes[state.scene]
     shown = [c for c in scene.choices if not c.fallback and _is_shown(c, state)]
+    moment = (state.visits.get(scene.id, 1), state.seed)
     result = [
-        Option(c, _line(c.text.render(state.values, state.visits)), not _is_open(c, state), c.locked_reason)
+        Option(c, _line(c.text.render(state.values, state.visits, moment)), not _is_open(c, state), c.locked_reason)
         for c in shown
     ]
     if not any(not o.locked for o in result):
         result += [
-            Option(c, _line(c.text.render(state.values, state.visits)))
+            Option(c, _line(c.text.render(state.values, state.visits, moment)))
             for c in scene.choices
             if c.fallback and _is_shown(c, state) and _is_open(c, state)
         ]
@@ -234,8 +235,29 @@ def _flow(
 
 def _show(scene: Scene, values: tuple, visits: Mapping[str, int], seed: int, shown: list[Passage]) -> None:
     """Render the scene's prose as it reads on this visit, for a front end."""
-    if scene.text is not None:
-        shown.append(Passage(scene, tuple(paragraphs(scene.text.render(values, visits)))))
+    count = visits.get(scene.id, 1)
+    text = scene.text
+    if scene.again is not None and count > 1:  # later visits: its variants count the returns
+        text, count = scene.again, count - 1
+    if text is not None:
+        _add(shown, Passage(scene, tuple(paragraphs(text.render(values, visits, (count, seed)), keep_glue=True))))
+
+
+def _add(shown: list[Passage], passage: Passage) -> None:
+    """Add a passage; one that follows {glue} is joined to the passage before."""
+    if shown and shown[-1].paragraphs and shown[-1].paragraphs[-1].endswith(GLUE) and passage.paragraphs:
+        before = shown[-1]
+        shown[-1] = replace(before, paragraphs=tuple(glued(list(before.paragraphs), list(passage.paragraphs))))
+    else:
+        shown.append(passage)
+
+
+def _finished(shown: list[Passage]) -> tuple[Passage, ...]:
+    """The passages of a turn, with glue that nothing followed removed."""
+    return tuple(
+        replace(p, paragraphs=tuple(unglued(list(p.paragraphs)))) if any(GLUE in x for x in p.paragraphs) else p
+        for p in shown
+    )
 
 
 def _apply(
@@ -290,7 +312,7 @@ def begin(story: Story, entered: Entered | None = None, draw: Draw = _no_draw) -
 
 def _turn(story: Story, state: GameState, shown: list[Passage]) -> Turn:
     ending = story.endings.get(state.ending) if state.ending else None
-    return Turn(state, tuple(shown), options(story, state), ending)
+    return Turn(state, _finished(shown), options(story, state), ending)
 
 
 def advance(story: Story, state: GameState, choice: Choice) -> GameState:
@@ -403,7 +425,7 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
     if choice.effects:
         values, found = _apply(story, choice.effects, values, state.visits, found, choice.key)
     scene = story.scenes[state.scene]
-    said = _said(choice, values, state.visits)
+    said = _said(choice, values, state.visits, (state.visits.get(scene.id, 1), state.seed))
     if said:
         shown.append(Passage(scene, said, True))
     taken = state.taken | {choice.key} if choice.once else state.taken
@@ -427,13 +449,12 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
     return _turn(story, GameState(*parts, state.seed), shown)
 
 
-def _said(choice: Choice, values: tuple, visits: Mapping[str, int]) -> tuple[str, ...]:
+def _said(choice: Choice, values: tuple, visits: Mapping[str, int], moment: Moment) -> tuple[str, ...]:
     """What is printed once a choice is taken: its `[ ]` echo, then its reply."""
     said: list[str] = []
-    if choice.echo is not None:
-        said += paragraphs(choice.echo.render(values, visits))
-    if choice.reply is not None:
-        said += paragraphs(choice.reply.render(values, visits))
+    for template in (choice.echo, choice.reply):
+        if template is not None:
+            said = glued(said, paragraphs(template.render(values, visits, moment), keep_glue=True))
     return tuple(said)
 
 

@@ -76,6 +76,7 @@ EPISODE = {
 SCENE = {
     "title": _f("str", "A short title for the saves list."),
     "text": _f("str", "The prose, with {expression} and {if ...}...{/if}."),
+    "again": _f("str", "The prose on later visits, in place of text."),
     "do": _f("str|list", "Effects applied when the scene is entered."),
     "choices": _f("list", "The player's choices."),
     "goto": _f("str", "Flow straight on to this scene (`return` goes back to where a call said to go on)."),

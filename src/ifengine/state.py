@@ -160,7 +160,7 @@ _COUNTED: dict[int, tuple[Story, frozenset[str]]] = {}
 
 
 def counted_scenes(story: Story) -> frozenset[str]:
-    """Scenes whose visit count something in the story reads (`seen`, `visits`), prose included.
+    """Scenes whose visit count something in the story reads (`seen`, `visits`, varying prose).
 
     Only these counts can change what play shows or allows, so a state keeps
     only these: counting every scene entered would make each choice copy a
@@ -171,6 +171,7 @@ def counted_scenes(story: Story) -> frozenset[str]:
     if cached is not None and cached[0] is story:
         return cached[1]
     counted = frozenset(a[1] for part in story.compiled() for a in part.reads if a[0] in ("seen", "visits"))
+    counted |= {scene.id for scene in story.scenes.values() if scene.varies}
     if len(_COUNTED) >= 8:  # live reload makes a new story at each edit
         _COUNTED.clear()
     _COUNTED[id(story)] = (story, counted)

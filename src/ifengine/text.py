@@ -8,10 +8,12 @@ spans here so front ends only map styles to looks and never parse prose.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .chance import variant
 from .expr import Atom, Condition, Env, ExprError, Type, compile_condition, compile_value
 
 MAX_NESTING = 16
@@ -21,7 +23,16 @@ MAX_NESTING = 16
 # holding nothing else disappears with its line break (see `tidy`).
 EMPTY = "\x00"
 
-Render = Callable[[tuple, Mapping[str, int]], str]
+# A template renders from the values, the visit counts and the moment: how many
+# times its scene has been entered (1 the first time) and the game's seed, which
+# decide the variant a {seq}, {cycle}, {once} or {shuffle} tag shows.
+Moment = tuple[int, int]
+FIRST: Moment = (1, 0)
+Render = Callable[[tuple, Mapping[str, int], Moment], str]
+
+# What a {glue} tag renders as: `paragraphs` joins the paragraphs on either side of it.
+GLUE = "\x01"
+VARIATIONS = ("seq", "cycle", "once", "shuffle")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +67,15 @@ class Template:
     """
 
     source: str
-    render: Render
+    parts: Render
     static: bool
     reads: frozenset[Atom] = frozenset()
     assumes: tuple[AssumeTag, ...] = ()
     active: Active = _none_active
+    varies: bool = False  # it holds a {seq}, {cycle}, {once} or {shuffle}: its scene's visits are counted
+
+    def render(self, values: tuple, visits: Mapping[str, int], moment: Moment = FIRST) -> str:
+        return self.parts(values, visits, moment)
 
 
 # A whole tag with its inside (group 1), or an escaped brace, or a stray one.
@@ -112,8 +127,9 @@ def _compile_template(source: str, env: Env) -> Template:
     static = all(isinstance(p, str) for p in parts)
     if static:
         text = "".join(parts)
-        return Template(source, lambda v, s: text, True, frozenset(), tags, active)
-    return Template(source, _join(parts), False, frozenset(reads), tags, active)
+        return Template(source, lambda v, s, m: text, True, frozenset(), tags, active)
+    varies = any(getattr(p, "varies", False) for p in parts) or _VARIATION.search(source) is not None
+    return Template(source, _join(parts), False, frozenset(reads), tags, active, varies)
 
 
 # The skeleton of a template that `active` walks: assume tags, and {if} blocks
@@ -156,10 +172,10 @@ Part = Any  # str | Callable[[tuple, Mapping], str]
 
 
 def _join(parts: list[Part]) -> Render:
-    fns = [(lambda v, s, t=p: t) if isinstance(p, str) else p for p in parts]
+    fns = [(lambda v, s, m, t=p: t) if isinstance(p, str) else p for p in parts]
     if len(fns) == 1:
         return fns[0]
-    return lambda v, s: "".join([f(v, s) for f in fns])
+    return lambda v, s, m: "".join([f(v, s, m) for f in fns])
 
 
 def _parse(
@@ -211,6 +227,12 @@ def _parse(
             )
             parts.append(fn)
             continue
+        if word == "glue":
+            parts.append(GLUE)
+            continue
+        if word in VARIATIONS:
+            parts.append(_variation(word, rest, inner, at))
+            continue
         if word == "assume":
             condition = _condition(rest, at + 1 + inner.find(rest), env, at, "assume", reads)
             guards.append(AssumeTag(condition, rest, at, condition.reads | guard_reads))
@@ -221,6 +243,11 @@ def _parse(
 
 def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
+    if stripped == "glue":
+        return "glue", ""
+    m = _VARIATION_TAG.match(stripped)
+    if m:
+        return m.group(1), stripped[m.end() :]
     if not stripped.startswith(("if", "el", "/if", "end", "assume")):  # an interpolation: the common case
         return "", stripped
     for word in ("assumes", "assume"):
@@ -268,7 +295,7 @@ def _parse_if(
         if condition is not None:  # a branch is shown on its own test and all the earlier ones
             guard_reads = guard_reads | condition.reads
         parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner, guard_reads)
-        branches.append((condition, _join(parts) if parts else (lambda v, s: "")))
+        branches.append((condition, _join(parts) if parts else (lambda v, s, m: "")))
         guarded.append((condition, inner))
         if closer is None:
             raise ExprError("{if} is not closed", tag_at, "add {/if}")
@@ -286,13 +313,48 @@ def _parse_if(
         guards.append(tuple(guarded))
     frozen = tuple(branches)
 
-    def render_if(v: tuple, s: Mapping[str, int]) -> str:
+    def render_if(v: tuple, s: Mapping[str, int], m: Moment) -> str:
         for cond, body in frozen:
             if cond is None or cond.test(v, s):
-                return body(v, s) or EMPTY
+                return body(v, s, m) or EMPTY
         return EMPTY
 
     return render_if, pos
+
+
+_VARIATION_TAG = re.compile(r"(seq|cycle|once|shuffle)\s*:\s*")
+_VARIATION = re.compile(r"\{\s*(seq|cycle|once|shuffle)\s*:")
+
+
+def _variation(word: str, rest: str, inner: str, at: int) -> Part:
+    """A `{seq: a | b}` tag (or cycle, once, shuffle): which words show depends on the visit.
+
+    seq shows each in turn and then keeps the last; cycle starts again; once
+    shows each in turn and then nothing; shuffle picks one by the game's seed.
+    """
+    options = [o.strip() for o in rest.split("|")]
+    if len(options) < 2 and word != "once":
+        raise ExprError(
+            f"{{{word}:}} needs at least two variants separated by |",
+            at,
+            f"write {{{word}: first words | later words}}",
+        )
+    salt = zlib.crc32(inner.encode("utf-8"))
+    last = len(options) - 1
+
+    def pick(v: tuple, s: Mapping[str, int], m: Moment) -> str:
+        count, seed = m
+        if word == "seq":
+            text = options[min(count - 1, last)]
+        elif word == "cycle":
+            text = options[(count - 1) % len(options)]
+        elif word == "once":
+            text = options[count - 1] if count - 1 <= last else ""
+        else:
+            text = options[variant(seed, count, salt, len(options))]
+        return text or EMPTY
+
+    return pick
 
 
 def _interpolation(inner: str, offset: int, env: Env, reads: set[Atom]) -> Part:
@@ -313,7 +375,7 @@ def _compile_interpolation(source: str, env: Env) -> tuple[Part, frozenset[Atom]
     value = compile_value(source, env)
     fmt = _formatter(value.type, env)
     get = value.get
-    return (lambda v, s: _escape(fmt(get(v, s)))), value.reads
+    return (lambda v, s, m: _escape(fmt(get(v, s)))), value.reads
 
 
 # --- after rendering: paragraphs and emphasis ---------------------------------------
@@ -332,14 +394,42 @@ def tidy(text: str) -> str:
     return _EMPTY_LINE.sub("", text).replace(EMPTY, "")
 
 
-def paragraphs(text: str) -> list[str]:
-    """Blank lines separate paragraphs; other line breaks fold into spaces."""
-    out = []
+def paragraphs(text: str, keep_glue: bool = False) -> list[str]:
+    """Blank lines separate paragraphs; other line breaks fold into spaces; {glue} joins paragraphs.
+
+    With `keep_glue`, glue at the very end stays on the last paragraph, so the
+    runtime can join it to the next passage (see `glued`).
+    """
+    out: list[str] = []
     for chunk in _BLANK.split(tidy(text)):
         folded = _SPACE.sub(" ", chunk).strip()
-        if folded:
+        if not folded:
+            continue
+        if out and (out[-1].endswith(GLUE) or folded.startswith(GLUE)):
+            out[-1] = _join_glued(out[-1], folded)
+        else:
             out.append(folded)
+    if out and not keep_glue:
+        out = [p.replace(GLUE, " ").strip() for p in out]
+        out = [_SPACE.sub(" ", p) for p in out if p]
     return out
+
+
+def _join_glued(before: str, after: str) -> str:
+    return before.rstrip(GLUE + " ") + " " + after.lstrip(GLUE + " ")
+
+
+def glued(earlier: list[str], later: list[str]) -> list[str]:
+    """Two runs of paragraphs as one: glue at the end of `earlier` joins its last to `later`'s first."""
+    if earlier and later and earlier[-1].endswith(GLUE):
+        return [*earlier[:-1], _join_glued(earlier[-1], later[0]), *later[1:]]
+    return [*earlier, *later]
+
+
+def unglued(paragraphs_: list[str]) -> list[str]:
+    """Paragraphs with any glue left over (nothing came after it) removed."""
+    out = [_SPACE.sub(" ", p.replace(GLUE, " ")).strip() for p in paragraphs_]
+    return [p for p in out if p]
 
 
 Span = tuple[str, str]  # (text, style) with style "", "i", "b" or "bi"
