@@ -122,3 +122,52 @@ def test_an_assume_tag_in_again_is_refused_with_where_to_put_it(make_story: Stor
     bad = LOOP.replace('again: "{seq:', 'again: "{assume true}{seq:')
     _, diagnostics = read_story(str(make_story(MANIFEST, scenes=bad)))
     assert any("{assume} cannot go in again:" in d.format() and "scenes.yaml:4:" in d.format() for d in diagnostics)
+
+
+EFFECTS = """\
+id: fx
+title: Effects
+start: hall
+state:
+  n: {type: int, min: 0, max: 9}
+endings:
+  out: {title: Out, theme: t}
+"""
+
+
+def test_effects_in_and_after_prose_run_where_they_stand(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      hall:
+        text: |
+          Before: {n}.
+          {do: n += 2}
+          Between: {n}.
+
+          {do: n += 3}Last: {n}.
+        after: n = 1
+        choices:
+          - {text: "Now {n}", goto: gone}
+      gone:
+        ending: out
+    """
+    story = load_story(str(make_story(EFFECTS, scenes=scenes)))
+    turn = start(story)
+    assert turn.passages[0].paragraphs == ("Before: 0. Between: 2.", "Last: 5.")
+    assert turn.state.value(story, "n") == 1 and turn.options[0].text == "Now 1"
+
+
+def test_a_do_tag_inside_if_is_refused_with_its_place(make_story: StoryFactory) -> None:
+    scenes = 'scenes:\n  hall:\n    text: "{if n > 0}{do: n += 1}{/if}"\n    ending: out\n'
+    _, diagnostics = read_story(str(make_story(EFFECTS, scenes=scenes)))
+    assert any("{do} tag can stand only" in d.format() and "scenes.yaml:3:22" in d.format() for d in diagnostics), [
+        d.format() for d in diagnostics
+    ]
+
+
+def test_a_bad_effect_in_a_do_tag_points_into_the_text(make_story: StoryFactory) -> None:
+    scenes = 'scenes:\n  hall:\n    text: "One. {do: m += 1} Two."\n    ending: out\n'
+    _, diagnostics = read_story(str(make_story(EFFECTS, scenes=scenes)))
+    assert any("unknown variable 'm'" in d.format() and "scenes.yaml:3:22" in d.format() for d in diagnostics), [
+        d.format() for d in diagnostics
+    ]

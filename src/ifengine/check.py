@@ -206,7 +206,7 @@ def _growing_text(story: Story) -> list[Diagnostic]:
     """Effects that join a text to itself; located at the scene or choice that holds them."""
     holders: list[tuple[Pos, tuple[Effect, ...]]] = []
     for scene in story.scenes.values():
-        holders.append((scene.pos, scene.effects))
+        holders.append((scene.pos, scene.all_effects))
         holders.extend((choice.pos, choice.effects) for choice in scene.choices)
     return [
         warning(

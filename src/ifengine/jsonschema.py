@@ -72,6 +72,7 @@ NESTING: dict[tuple[str, str], dict[str, Any]] = {
     ("scene", "do"): _EFFECTS,
     ("scene", "choices"): {"type": "array", "minItems": 1, "items": _ref("choice")},
     ("scene", "route"): {"type": "array", "minItems": 1, "items": _ref("route")},
+    ("scene", "after"): _EFFECTS,
     ("scene", "then"): {"anyOf": [{"type": "string"}, _ref("scene")]},
     ("choice", "choices"): {"type": "array", "minItems": 1, "items": _ref("choice")},
     ("choice", "then"): {"anyOf": [{"type": "string"}, _ref("scene")]},

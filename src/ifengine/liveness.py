@@ -101,7 +101,7 @@ def liveness(story: Story) -> Liveness:
                     after.add(("once", choice.key))
                 after |= edge
             choice_point[sid] = after
-        new = _transfer(scene.effects, after | entry_reads(scene))
+        new = _transfer(scene.all_effects, after | entry_reads(scene))
         new.discard(("seen", sid))
         if new != entry[sid]:
             entry[sid] = new

@@ -184,19 +184,21 @@ def _compile(
         return None
 
 
-def _effects(ctx: _Ctx, obj: Map, env: Env) -> tuple[Effect, ...]:
-    if "do" not in obj:
+def _effects(ctx: _Ctx, obj: Map, env: Env, key: str = "do") -> tuple[Effect, ...]:
+    if key not in obj:
         return ()
-    value = obj["do"]
+    value = obj[key]
     items: list[tuple[Any, Map | Seq, str | int]] = (
-        [(item, value, i) for i, item in enumerate(value)] if isinstance(value, Seq) else [(value, obj, "do")]
+        [(item, value, i) for i, item in enumerate(value)] if isinstance(value, Seq) else [(value, obj, key)]
     )
     effects = []
-    for item, holder, key in items:
+    for item, holder, where in items:
         if not isinstance(item, str):
-            ctx.error(_loc_in(holder, key).pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}")
+            ctx.error(
+                _loc_in(holder, where).pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}"
+            )
             continue
-        effect = _compile(ctx, compile_effect, item, env, holder, key)
+        effect = _compile(ctx, compile_effect, item, env, holder, where)
         if effect is not None:
             effects.append(effect)
     return tuple(effects)
@@ -221,6 +223,18 @@ def _split_choice_text(text: str) -> tuple[str, str]:
             said = (before + after).strip()
             return (before + inside).strip(), said if after.strip() else ""
     return text, ""
+
+
+_DO = re.compile(r"\{\s*do(\s*:\s*|\s+)([^}]*)\}")
+
+
+def _do_tags(source: str) -> list[tuple[int, int, str, int]]:
+    """The `{do: effect}` tags outside every `{if}` block: (start, end, effect, where the effect starts)."""
+    return [
+        (m.start(), m.end(), m.group(2).strip(), m.start(2) + len(m.group(2)) - len(m.group(2).lstrip()))
+        for m in _DO.finditer(source)
+        if _if_depth(source[: m.start()]) == 0 and not source[: m.start()].endswith("{")
+    ]
 
 
 def _if_depth(text: str) -> int:
@@ -624,7 +638,7 @@ class _Loader:
         flashback = data.get("flashback") is True or (
             part_of is not None and "flashback" not in data and part_of.flashback
         )
-        text = self.template(data, "text", env)
+        text, later = self.prose_with_effects(data, env)
         again = self.template(data, "again", env)
         if again is not None and again.assumes:
             self.ctx.error(
@@ -648,6 +662,7 @@ class _Loader:
             text_assumes=self.prose_assumes(data, "text", text, f"text of {where}"),
             parent=part_of.parent or part_of.id if part_of else "",
             again=again,
+            later=later,
         )
         routes: list[Route] = []
         if isinstance(data.get("goto"), str):
@@ -660,6 +675,47 @@ class _Loader:
             gather = self.gather(scene, data, scene_id, env, None)
             choices = self.choice_list(scene, scene_id, data, env, gather)
         return replace(scene, choices=tuple(choices), routes=tuple(routes))
+
+    def prose_with_effects(
+        self, data: Map, env: Env
+    ) -> tuple[Template | None, tuple[tuple[tuple[Effect, ...], Template | None], ...]]:
+        """The scene's text up to its first `{do: ...}` tag, then (effects, text after) for each tag, then `after:`."""
+        source = data.get("text")
+        after = _effects(self.ctx, data, env, "after")
+        if type(source) is not str:
+            return None, ((after, None),) if after else ()
+        tags = _do_tags(source)
+        if not tags:
+            return self.template(data, "text", env), ((after, None),) if after else ()
+        loc = _loc_in(data, "text")
+        later: list[tuple[tuple[Effect, ...], Template | None]] = []
+        first = self.segment(source, 0, tags[0][0], data, env)
+        for i, (_, end, effect_source, effect_at) in enumerate(tags):
+            try:
+                effect = compile_effect(effect_source, env)
+            except ExprError as exc:
+                self.ctx.error(loc.at(effect_at + exc.offset, source), exc.message, exc.hint)
+                continue
+            stop = tags[i + 1][0] if i + 1 < len(tags) else len(source)
+            segment = self.segment(source, end, stop, data, env)
+            if segment is not None and segment.assumes:
+                self.ctx.error(
+                    loc.at(end + segment.assumes[0].offset, source),
+                    "{assume} cannot come after a {do} tag",
+                    "move it before the first {do}, or into the scene's assumes:",
+                )
+            later.append(((effect,), segment))
+        if after:
+            later.append((after, None))
+        return first, tuple(later)
+
+    def segment(self, source: str, start: int, stop: int, data: Map, env: Env) -> Template | None:
+        """Part of a scene's text between {do} tags, compiled; errors point into the whole text."""
+        try:
+            return compile_template(source[start:stop], env)
+        except ExprError as exc:
+            self.ctx.error(_loc_in(data, "text").at(start + exc.offset, source), exc.message, exc.hint)
+            return None
 
     def routes(self, scene_id: str, data: Map, env: Env) -> list[Route]:
         """A `route:` list: the first whose `if` holds, or, with `chance:` weights, one picked by them."""

@@ -156,11 +156,22 @@ class Scene:
     # Where a RETURN from this scene may go: every call's way on (filled by the loader).
     returns_to: tuple[str, ...] = ()
     again: Template | None = None  # the prose on later visits, when it differs from the first
+    # Effects inside or after the prose: each entry's effects run after the text
+    # before it is shown, then its text (if any) is shown, in the same passage.
+    later: tuple[tuple[tuple[Effect, ...], Template | None], ...] = ()
+
+    @property
+    def all_effects(self) -> tuple[Effect, ...]:
+        """Every effect entering the scene applies, in order: `do:`, then those in and after its prose."""
+        if not self.later:
+            return self.effects
+        return self.effects + tuple(e for effects, _ in self.later for e in effects)
+
     parent: str = ""  # for a scene the loader made from a nested choice or `then:`, the scene it is part of
 
     def prose(self) -> Iterator[Template]:
         """Every template shown at this scene: its text, later-visit text, choice texts, echoes and replies."""
-        for template in (self.text, self.again):
+        for template in (self.text, self.again, *(t for _, t in self.later)):
             if template is not None:
                 yield template
         for choice in self.choices:
@@ -274,6 +285,10 @@ class Story:
                 yield scene.text
             if prose and scene.again is not None:
                 yield scene.again
+            for effects, template in scene.later:
+                yield from effects
+                if prose and template is not None:
+                    yield template
             for route in scene.routes:
                 if route.condition is not None:
                     yield route.condition

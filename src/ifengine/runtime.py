@@ -16,7 +16,8 @@ from .chance import Draw, Forced, seeded
 from .expr import Effect
 from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story
 from .state import EMPTY, GameState, counted_scenes
-from .text import GLUE, Moment, glued, paragraphs, tidy, unglued
+from .text import EMPTY as SHOWS_NOTHING
+from .text import GLUE, Moment, Template, glued, paragraphs, tidy, unglued
 
 MAX_HOPS = 1000
 MAX_OUTCOMES = 10_000  # ways one step may turn out by chance, for the explorer
@@ -211,7 +212,9 @@ def _flow(
             values, found = _apply(story, scene.effects, values, visits, found, scene_id)
         if entered is not None:
             entered(scene, values, visits)
-        if shown is not None:
+        if scene.later:
+            values, found = _later(story, scene, values, visits, found, shown, seed)
+        elif shown is not None:
             _show(scene, values, visits, seed, shown)
         routes = scene.routes
         if not routes:
@@ -235,12 +238,41 @@ def _flow(
 
 def _show(scene: Scene, values: tuple, visits: Mapping[str, int], seed: int, shown: list[Passage]) -> None:
     """Render the scene's prose as it reads on this visit, for a front end."""
-    count = visits.get(scene.id, 1)
-    text = scene.text
-    if scene.again is not None and count > 1:  # later visits: its variants count the returns
-        text, count = scene.again, count - 1
+    text, count = _text_now(scene, visits)
     if text is not None:
         _add(shown, Passage(scene, tuple(paragraphs(text.render(values, visits, (count, seed)), keep_glue=True))))
+
+
+def _text_now(scene: Scene, visits: Mapping[str, int]) -> tuple[Template | None, int]:
+    """The text to show on this visit, and the count its variants go by (on later visits, the returns)."""
+    count = visits.get(scene.id, 1)
+    if scene.again is not None and count > 1:
+        return scene.again, count - 1
+    return scene.text, count
+
+
+def _later(
+    story: Story,
+    scene: Scene,
+    values: tuple,
+    visits: Mapping[str, int],
+    found: Sequence,
+    shown: list[Passage] | None,
+    seed: int,
+) -> tuple[tuple, Sequence]:
+    """A scene whose prose holds effects: each part is rendered with the values of its moment."""
+    text, count = _text_now(scene, visits)
+    texts: list[str] = []
+    if shown is not None and text is not None:
+        texts.append(text.render(values, visits, (count, seed)))
+    for effects, template in scene.later:
+        values, found = _apply(story, effects, values, visits, found, scene.id)
+        if shown is not None and template is not None:
+            texts.append(template.render(values, visits, (count, seed)))
+    if shown is not None:
+        # A tag's place shows nothing, so a line that held only a {do} disappears.
+        _add(shown, Passage(scene, tuple(paragraphs(SHOWS_NOTHING.join(texts), keep_glue=True))))
+    return values, found
 
 
 def _add(shown: list[Passage], passage: Passage) -> None:

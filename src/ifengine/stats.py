@@ -131,17 +131,18 @@ def story_stats(story: Story) -> Stats:
         if scene.ending:
             part.endings += 1
             endings.setdefault(scene.ending, []).append(scene.id)
-        if scene.text is not None:
-            part.words += words(scene.text.source)
-            read(template_reads(scene.text), scene.id, "text", scene.pos)
-        for effect in scene.effects:
+        for template in (scene.text, scene.again, *(t for _, t in scene.later)):
+            if template is not None:
+                part.words += words(template.source)
+                read(template_reads(template), scene.id, "text", scene.pos)
+        for effect in scene.all_effects:
             read(_effect_reads(effect), scene.id, "do", scene.pos)
             uses[effect.target].writes.append(Use(scene.id, "do", scene.pos))
         for route in scene.routes:
             if route.condition is not None:
                 read(_variables(route.condition.reads), scene.id, "route", route.pos)
         for choice in scene.choices:
-            part.words += words(choice.text.source) + (words(choice.reply.source) if choice.reply else 0)
+            part.words += sum(words(t.source) for t in (choice.text, choice.echo, choice.reply) if t is not None)
             read(template_reads(choice.text), choice.key, "choice text", choice.pos)
             read(template_reads(choice.reply), choice.key, "reply", choice.pos)
             if choice.condition is not None:

@@ -230,6 +230,12 @@ def _parse(
         if word == "glue":
             parts.append(GLUE)
             continue
+        if word == "do":
+            raise ExprError(
+                "a {do} tag can stand only in a scene's text, outside every {if} block",
+                at,
+                "move it there, or use do: (or after:) on the scene or choice",
+            )
         if word in VARIATIONS:
             parts.append(_variation(word, rest, inner, at))
             continue
@@ -245,6 +251,8 @@ def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
     if stripped == "glue":
         return "glue", ""
+    if DO_TAG.match(stripped):
+        return "do", stripped
     m = _VARIATION_TAG.match(stripped)
     if m:
         return m.group(1), stripped[m.end() :]
@@ -322,6 +330,7 @@ def _parse_if(
     return render_if, pos
 
 
+DO_TAG = re.compile(r"do\s*:\s*|do\s+(?=\S)")
 _VARIATION_TAG = re.compile(r"(seq|cycle|once|shuffle)\s*:\s*")
 _VARIATION = re.compile(r"\{\s*(seq|cycle|once|shuffle)\s*:")
 
