@@ -280,6 +280,7 @@ class Env:
     variables: Mapping[str, Variable]
     scenes: frozenset[str] | Mapping[str, object]
     compiled: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    constants: Mapping[str, int | bool | str] = field(default_factory=dict)  # named values that never change
 
     def once(self, kind: str, source: str, build: Callable[[str, Env], T]) -> T:
         """`build(source, self)`, compiled the first time and remembered after."""
@@ -320,7 +321,7 @@ class _Compiler:
     def unknown_name(self, node: Node) -> ExprError:
         from .diagnostics import suggest
 
-        hint = suggest(node.value, self.env.variables)
+        hint = suggest(node.value, [*self.env.variables, *self.env.constants])
         if not hint:
             members = [v.name for v in self.env.variables.values() if node.value in v.members]
             if members:
@@ -376,6 +377,9 @@ class _Compiler:
     def c_name(self, node: Node) -> _Compiled:
         var = self.env.variables.get(node.value)
         if var is None:
+            if node.value in self.env.constants:
+                value = self.env.constants[node.value]
+                return _const(value, BOOL if isinstance(value, bool) else INT if isinstance(value, int) else STR)
             raise self.unknown_name(node)
         index = var.index
         return _Compiled(lambda v, s: v[index], var_type(var), {("var", var.name)})
@@ -618,6 +622,10 @@ def _compile_effect(source: str, env: Env) -> Effect:
     name_tok, op_tok = tokens[0], tokens[1]
     var = env.variables.get(name_tok.text)
     compiler = _Compiler(env)
+    if var is None and name_tok.text in env.constants:
+        raise ExprError(
+            f"'{name_tok.text}' is a constant and cannot change", 0, "declare a variable under state: to change it"
+        )
     if var is None:
         raise compiler.unknown_name(Node("name", 0, name_tok.text))
     rest = source[tokens[2].offset :]

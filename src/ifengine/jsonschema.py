@@ -39,6 +39,16 @@ NESTING: dict[tuple[str, str], dict[str, Any]] = {
         "propertyNames": {"pattern": _pattern(IDENT.pattern)},
         "additionalProperties": _ref("variable"),
     },
+    ("manifest", "constants"): {
+        "type": "object",
+        "propertyNames": {"pattern": _pattern(IDENT.pattern)},
+        "additionalProperties": {"type": ["integer", "boolean", "string"]},
+    },
+    ("scene", "local"): {
+        "type": "object",
+        "propertyNames": {"pattern": _pattern(IDENT.pattern)},
+        "additionalProperties": _ref("variable"),
+    },
     ("manifest", "endings"): {
         "type": "object",
         "minProperties": 1,

@@ -206,6 +206,7 @@ def _effects(ctx: _Ctx, obj: Map, env: Env, key: str = "do") -> tuple[Effect, ..
 
 _TAGS = re.compile(r"\{[^}]*\}")
 MAX_WEIGHT = 1_000_000
+MAX_CONSTANT = 1_000_000_000
 # A choice's `[ ]`: the words inside show only in the menu, the words after only once it is taken.
 _BRACKETS = re.compile(r"\[([^\[\]{}]*)\]")
 _BLOCK = re.compile(r"\{\s*(if|/if|end)\b[^}]*\}")
@@ -522,10 +523,12 @@ class _Loader:
                     continue
                 seen_ids[scene_id] = pos
                 raw.append((shown, scene_id, scene, scenes.value_loc(scene_id), episode))
-        env = Env(variables, frozenset(seen_ids))
+        constants = self.constants(manifest, variables)
+        env = Env(variables, frozenset(seen_ids), constants=constants)
+        envs = self.scene_locals(raw, variables, env)
         scenes_out: dict[str, Scene] = {}
         for _, scene_id, data, loc, episode in raw:
-            scene = self.scene(scene_id, data, loc, episode, env, seen_ids[scene_id])
+            scene = self.scene(scene_id, data, loc, episode, envs.get(scene_id, env), seen_ids[scene_id])
             if scene is not None:
                 scenes_out[scene_id] = scene
         scenes_out.update(self.parts)
@@ -549,6 +552,57 @@ class _Loader:
             files=tuple(files),
             start_pos=start_pos,
         )
+
+    def constants(self, manifest: Map, variables: dict[str, Variable]) -> dict[str, int | bool | str]:
+        """`constants:`: named values for conditions and text that never change (and are never saved)."""
+        table = manifest.get("constants")
+        if not isinstance(table, Map):
+            return {}
+        out: dict[str, int | bool | str] = {}
+        for name, value in table.items():
+            pos = table.key_loc(name).pos
+            if not IDENT.match(name) or name in RESERVED:
+                self.ctx.error(pos, f"'{name}' cannot be a constant's name", "use letters, digits and _, not a keyword")
+            elif name in variables:
+                self.ctx.error(pos, f"'{name}' is both a constant and a variable", "rename one of them")
+            elif not isinstance(value, (int, bool, str)) or (isinstance(value, int) and abs(value) > MAX_CONSTANT):
+                self.ctx.error(
+                    table.value_pos(name),
+                    f"constant '{name}' must be a whole number (at most {MAX_CONSTANT:,} either way), true, false or text",
+                )
+            elif isinstance(value, str) and not _refuse_control(self.ctx, value, table.value_loc(name), f"'{name}'"):
+                continue
+            else:
+                out[name] = value
+        return out
+
+    def scene_locals(
+        self, raw: list[tuple[str, str, Map, Loc, Episode | None]], variables: dict[str, Variable], env: Env
+    ) -> dict[str, Env]:
+        """Each scene's `local:` values, added to `variables` as `scene.name`; the Env its expressions see."""
+        envs: dict[str, Env] = {}
+        for _, scene_id, data, _loc, _episode in raw:
+            table = data.get("local") if isinstance(data, Map) else None
+            if not isinstance(table, Map):
+                continue
+            mine: dict[str, Variable] = {}
+            for name, decl in table.items():
+                pos = table.key_loc(name).pos
+                if not IDENT.match(name) or name in RESERVED:
+                    self.ctx.error(
+                        pos, f"'{name}' cannot be a variable name", "use letters, digits and _, not a keyword"
+                    )
+                    continue
+                if name in variables or name in env.constants:
+                    self.ctx.error(pos, f"local '{name}' has the name of a story variable or constant", "rename it")
+                    continue
+                qualified = f"{scene_id}.{name}"
+                variable = self.variable(qualified, decl, table.value_loc(name), pos, len(variables))
+                if variable is not None:
+                    variable = replace(variable, scope=scene_id, public=False)
+                    variables[qualified] = mine[name] = variable
+            envs[scene_id] = Env({**variables, **mine}, env.scenes, constants=env.constants)
+        return envs
 
     def episode(self, data: Map, shown: str) -> Episode | None:
         spec = data.get("episode")
@@ -629,6 +683,8 @@ class _Loader:
             )
         if "then" in data and "choices" not in data:
             self.ctx.error(data.key_loc("then").pos, "then: gathers choices, and this scene has none", "remove then:")
+        if "local" in data and part_of is not None:
+            self.ctx.error(data.key_loc("local").pos, "local: goes on the scene this then: belongs to")
         if "call" in data and "goto" not in data:
             self.ctx.error(data.key_loc("call").pos, "call: needs a goto: to go on to when the called scene returns")
         title = data.get("title") if isinstance(data.get("title"), str) else None

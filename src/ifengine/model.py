@@ -54,6 +54,7 @@ class Variable:
     description: str = ""
     public: bool = False
     pos: Pos = NOWHERE
+    scope: str = ""  # for a scene-local value (`local:`), the scene it lives in
 
     @property
     def title(self) -> str:
@@ -241,6 +242,8 @@ class Story:
     defaults: tuple[Value, ...] = field(init=False, default=())
     uses_chance: bool = field(init=False, default=False)  # some scene picks its route at random
     uses_calls: bool = field(init=False, default=False)  # some choice or route calls a scene
+    # Scene-local values by scene: (index, default) pairs, reset as play leaves the scene.
+    scoped: Mapping[str, tuple[tuple[int, Value], ...]] = field(init=False, default_factory=dict)
     _choices: Mapping[str, Choice] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -249,6 +252,11 @@ class Story:
         setattr_(self, "set_indices", tuple(v.index for v in self.variables.values() if v.type == "set"))
         setattr_(self, "defaults", tuple(v.default for v in self.variables.values()))
         setattr_(self, "_choices", {c.key: c for s in self.scenes.values() for c in s.choices})
+        scoped: dict[str, tuple[tuple[int, Value], ...]] = {}
+        for var in self.variables.values():
+            if var.scope:
+                scoped[var.scope] = (*scoped.get(var.scope, ()), (var.index, var.default))
+        setattr_(self, "scoped", scoped)
         setattr_(self, "uses_chance", any(s.chance for s in self.scenes.values()))
         ways = [w for s in self.scenes.values() for w in s.ways]
         setattr_(self, "uses_calls", any(w.call or w.goto == RETURN for w in ways))

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from .chance import Draw, Forced, seeded
 from .expr import Effect
-from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story
+from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story, Value
 from .state import EMPTY, GameState, counted_scenes
 from .text import EMPTY as SHOWS_NOTHING
 from .text import GLUE, Moment, Template, glued, paragraphs, tidy, unglued
@@ -175,6 +175,30 @@ def _go(scene: Scene, way: Choice | Route, stack: tuple[str, ...]) -> tuple[str,
     return way.goto, stack
 
 
+def _scope(story: Story, scene: Scene, way: Choice | Route, target: str, values: tuple) -> tuple:
+    """Scene-local values: back to their defaults when play leaves their scene, or enters it afresh.
+
+    Leaving by a call keeps them (the call comes back); a return into the
+    scene keeps them too. Only scenes that declare `local:` have any.
+    """
+    here = scene.parent or scene.id
+    there_scene = story.scenes[target]
+    there = there_scene.parent or there_scene.id
+    if here == there:
+        return values
+    resets: list[tuple[int, Value]] = []
+    if not way.call:
+        resets += story.scoped.get(here, ())
+    if target == there and way.goto != RETURN:
+        resets += story.scoped.get(there, ())
+    if not resets:
+        return values
+    new = list(values)
+    for index, default in resets:
+        new[index] = default
+    return tuple(new)
+
+
 def _flow(
     story: Story,
     scene_id: str,
@@ -230,6 +254,8 @@ def _flow(
             else:  # the loader forbids this; kept so a bad model cannot hang
                 raise GameError(f"no route out of scene '{scene.id}' applies")
         scene_id, stack = _go(scene, route, stack)
+        if story.scoped:
+            values = _scope(story, scene, route, scene_id, values)
     raise GameError(
         f"more than {MAX_HOPS} scenes passed without a choice (a routing loop or a very long"
         " goto chain); give the chain a choice point"
@@ -391,7 +417,10 @@ def step(
         taken = taken | {choice.key}
     if entered is not None and choice.reply is not None:
         entered(choice, values, visits)
-    target, stack = _go(story.scenes[choice.scene], choice, stack)
+    scene = story.scenes[choice.scene]
+    target, stack = _go(scene, choice, stack)
+    if story.scoped:
+        values = _scope(story, scene, choice, target, values)
     history = history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005
     return _flow(story, target, values, visits, taken, history, found, None, counted, entered, stack, draw)
 
@@ -463,6 +492,8 @@ def choose(story: Story, state: GameState, key: str) -> Turn:
     taken = state.taken | {choice.key} if choice.once else state.taken
     history = state.history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005 (a trail shares, a copy would not)
     target, stack = _go(scene, choice, state.stack)
+    if story.scoped:
+        values = _scope(story, scene, choice, target, values)
     parts = _flow(
         story,
         target,

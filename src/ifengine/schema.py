@@ -30,6 +30,7 @@ MANIFEST = {
     "start": _f("str", "The id of the first scene.", True),
     "files": _f("list", "Scene files in order (default: every other .yaml file, sorted)."),
     "state": _f("map", "The story's variables, by name."),
+    "constants": _f("map", "Named values that never change: whole numbers, true/false or text."),
     "endings": _f("map", "The story's endings, by id.", True),
 }
 
@@ -88,6 +89,7 @@ SCENE = {
     "flashback": _f("bool", "Show the scene set apart, as memory."),
     "when": _f("str", "A caption such as 'Mexico City, 1958'."),
     "assumes": _f("str|bool", "A condition that must hold whenever the scene is entered; explore proves it."),
+    "local": _f("map", "Values that live only while play is in this scene (declared as under state:)."),
 }
 SCENE_WAYS_ON = ("choices", "goto", "route", "ending")
 
