@@ -122,3 +122,27 @@ def test_a_local_is_not_seen_outside_its_scene(make_story: StoryFactory) -> None
     bad = SCENES.replace("{text: Leave, goto: gone}", "{text: Leave, goto: gone, if: tries > 0}")
     _, diagnostics = read_story(str(make_story(MANIFEST, scenes=bad)))
     assert any("unknown variable 'tries'" in d.format() for d in diagnostics)
+
+
+def test_a_local_counted_against_a_constant_keeps_its_states_apart(make_story: StoryFactory) -> None:
+    """A comparison atom must name the local as the story does, or the explorer merges its counts."""
+    scenes = """\
+    scenes:
+      door:
+        local:
+          tries: {type: int, min: 0, max: 5}
+        choices:
+          - {text: Knock, if: tries < MAX_TRIES, do: tries += 1, goto: door}
+          - {text: Leave, goto: gone}
+      gone:
+        ending: out
+    """
+    report = explore(load_story(str(make_story(MANIFEST.replace("  luck:", "  unused_luck:"), scenes=scenes))))
+    assert report.complete and not report.loops and report.share_method.startswith("exact")
+    assert (report.shortest, report.longest) == (1, 3)
+
+
+def test_constants_compare_with_each_other_and_from_either_side(make_story: StoryFactory) -> None:
+    scenes = SCENES.replace("if: KIND", "if: MAX_TRIES > 1 and 3 > luck and CITY == 'Brindisi'")
+    story = load_story(str(make_story(MANIFEST, scenes=scenes)))
+    assert [o.text for o in start(story).options] == ["Knock (0 of 2)", "Give up"]

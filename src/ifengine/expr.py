@@ -433,7 +433,7 @@ class _Compiler:
             return _Compiled(lambda v, s: lf(v, s) or rf(v, s), BOOL, reads)
         if op in ("==", "!="):
             self.check_equality(left, right, left_node, right_node)
-            reads = self.comparison_reads(op, left_node, left, right_node, right, reads)
+            reads = self.comparison_reads(op, left_node, left, right_node, right, reads, self.env)
             if op == "==":
                 return _Compiled(lambda v, s: lf(v, s) == rf(v, s), BOOL, reads)
             return _Compiled(lambda v, s: lf(v, s) != rf(v, s), BOOL, reads)
@@ -466,9 +466,9 @@ class _Compiler:
             ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b,
         }
-        reads = self.comparison_reads(op, left_node, left, right_node, right, reads)
+        reads = self.comparison_reads(op, left_node, left, right_node, right, reads, self.env)
         # Specialise the common "variable OP constant" shape: it is most conditions.
-        if right.is_const and left_node.kind == "name":
+        if right.is_const and left_node.kind == "name" and not left.is_const:
             index = self.env.variables[left_node.value].index
             c = right.const
             fast = {
@@ -482,7 +482,7 @@ class _Compiler:
 
     @staticmethod
     def comparison_reads(
-        op: str, left_node: Node, left: _Compiled, right_node: Node, right: _Compiled, reads: set[Atom]
+        op: str, left_node: Node, left: _Compiled, right_node: Node, right: _Compiled, reads: set[Atom], env: Env
     ) -> set[Atom]:
         """A whole number compared with a constant reads only that comparison's outcome.
 
@@ -491,10 +491,11 @@ class _Compiler:
         """
         if left.type != INT or right.type != INT:
             return reads
-        if left_node.kind == "name" and right.is_const:
-            return {("cmp", left_node.value, op, right.const)}
-        if right_node.kind == "name" and left.is_const:
-            return {("cmp", right_node.value, _MIRROR[op], left.const)}
+        # Atoms name the variable as the story does (a scene-local `tries` is `scene.tries`).
+        if left_node.kind == "name" and right.is_const and not left.is_const:
+            return {("cmp", env.variables[left_node.value].name, op, right.const)}
+        if right_node.kind == "name" and left.is_const and not right.is_const:
+            return {("cmp", env.variables[right_node.value].name, _MIRROR[op], left.const)}
         return reads
 
     @staticmethod

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .budget import StopReason
 from .check import linked_from_start
 from .explorer import explore
-from .model import Scene, Story
+from .model import RETURN, Scene, Story
 
 LABEL_WORDS = 34  # characters of choice text kept on an edge
 CONDITION_CHARS = 40
@@ -107,21 +107,35 @@ def story_map(
                 conditions.append("once")
             if choice.fallback:
                 conditions.append("fallback")
+            if choice.call:
+                conditions.append(f"calls {choice.call}")
             edges.append(
                 Edge(
                     scene.id,
-                    choice.goto,
+                    choice.call or choice.goto,
                     shorten(choice.text.source, LABEL_WORDS),
                     ", ".join(conditions),
                     never_open=choice.key in never_open,
                 )
             )
+            if choice.call and choice.goto != RETURN:
+                edges.append(Edge(scene.id, choice.goto, "", f"after {choice.call} returns", route=True))
+        total = sum(r.chance for r in scene.routes)
         for i, route in enumerate(scene.routes):
-            if route.condition is not None:
+            if route.chance:
+                condition = f"chance {route.chance}/{total}"
+                if route.condition is not None:
+                    condition += ", if " + shorten(route.condition.source, CONDITION_CHARS)
+            elif route.condition is not None:
                 condition = "if " + shorten(route.condition.source, CONDITION_CHARS)
             else:
                 condition = "otherwise" if i else ""
-            edges.append(Edge(scene.id, route.goto, "", condition, route=True))
+            if route.call:
+                edges.append(Edge(scene.id, route.call, "", f"{condition}, calls".lstrip(", "), route=True))
+                if route.goto != RETURN:
+                    edges.append(Edge(scene.id, route.goto, "", f"after {route.call} returns", route=True))
+            else:
+                edges.append(Edge(scene.id, route.goto, "", condition, route=True))
     return StoryMap(
         title=story.title,
         groups=tuple(Group(key, title, tuple(ids)) for key, (title, ids) in groups.items()),
