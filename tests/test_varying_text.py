@@ -171,3 +171,18 @@ def test_a_bad_effect_in_a_do_tag_points_into_the_text(make_story: StoryFactory)
     assert any("unknown variable 'm'" in d.format() and "scenes.yaml:3:22" in d.format() for d in diagnostics), [
         d.format() for d in diagnostics
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("{&Tick|Tock}", "write {cycle: Tick | Tock}"),
+        ("{~red|blue}", "write {shuffle: red | blue}"),
+        ("{!Once|Twice}", "write {once: Once | Twice}"),
+        ("{Hello|Hi}", "write {seq: Hello | Hi}"),
+    ],
+)
+def test_ink_variations_get_a_hint_in_our_words(source: str, hint: str) -> None:
+    with pytest.raises(ExprError) as caught:
+        compile_template(f"Say {source}.", Env({}, frozenset()))
+    assert caught.value.hint == hint and caught.value.offset == 4

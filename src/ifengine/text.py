@@ -366,10 +366,26 @@ def _variation(word: str, rest: str, inner: str, at: int) -> Part:
     return pick
 
 
+_INK_VARIATION = {"&": "cycle", "~": "shuffle", "!": "once"}
+
+
+def _ink_habit(source: str, at: int) -> None:
+    """ink's `{&a|b}`, `{~a|b}`, `{!a|b}` and `{a|b}` name variations another way here: say how."""
+    if source[0] in _INK_VARIATION:
+        word, rest = _INK_VARIATION[source[0]], source[1:]
+    elif "|" in source:
+        word, rest = "seq", source
+    else:
+        return
+    variants = " | ".join(part.strip() for part in rest.split("|"))
+    raise ExprError(f"ink's {{{source[:12]}...}} is written {{{word}: ...}} here", at, f"write {{{word}: {variants}}}")
+
+
 def _interpolation(inner: str, offset: int, env: Env, reads: set[Atom]) -> Part:
     source = inner.strip()
     if not source:
         raise ExprError("empty {}", offset - 1, "write {{}} for literal braces")
+    _ink_habit(source, offset - 1)
     try:
         part, part_reads = env.once("interpolation", source, _compile_interpolation)
     except ExprError as exc:
