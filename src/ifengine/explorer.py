@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from itertools import islice
 from typing import Any
@@ -170,9 +170,11 @@ def _explore(story: Story, plan: Plan) -> Report:
                 try:
                     hook = watch.entered(node, depth[node] + 1, choice.key) if watch else None
                     if chancy:
-                        results = outcomes(story, choice, values, visits, taken, None, hook, stack)
+                        results: Sequence[tuple[Fraction, StateParts]] = outcomes(
+                            story, choice, values, visits, taken, None, hook, stack
+                        )
                     else:
-                        results = [(ONE, step(story, choice, values, visits, taken, (), (), None, hook, stack))]
+                        results = ((ONE, step(story, choice, values, visits, taken, (), (), None, hook, stack)),)
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue

@@ -186,10 +186,17 @@ class Scene:
         """True when what it shows depends on how many times it has been entered."""
         return self.again is not None or any(t.varies for t in self.prose())
 
-    @property
-    def chance(self) -> bool:
-        """True when play picks one of the routes at random, by weight."""
-        return bool(self.routes) and self.routes[0].chance > 0
+    # True when play picks one of the routes at random, by weight (set from the routes).
+    chance: bool = field(init=False, default=False)
+    # The scene to go on to when play passes straight through (one route, no
+    # condition, no call or return): the runtime's shortcut; "" otherwise.
+    straight: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        routes = self.routes
+        object.__setattr__(self, "chance", bool(routes) and routes[0].chance > 0)
+        if len(routes) == 1 and routes[0].condition is None and not routes[0].call and routes[0].goto != RETURN:
+            object.__setattr__(self, "straight", routes[0].goto)
 
     @property
     def ways(self) -> tuple[Choice | Route, ...]:

@@ -243,6 +243,11 @@ def _flow(
         routes = scene.routes
         if not routes:
             return (scene_id, values, visits, taken, history, found, scene.ending, stack)
+        if scene.straight:  # the common case: one plain goto
+            if story.scoped:
+                values = _scope(story, scene, routes[0], scene.straight, values)
+            scene_id = scene.straight
+            continue
         if scene.chance:
             open_routes = [r for r in routes if r.condition is None or r.condition.test(values, visits)]
             route = open_routes[draw([r.chance for r in open_routes])]
@@ -253,7 +258,10 @@ def _flow(
                     break
             else:  # the loader forbids this; kept so a bad model cannot hang
                 raise GameError(f"no route out of scene '{scene.id}' applies")
-        scene_id, stack = _go(scene, route, stack)
+        if route.call or route.goto == RETURN:
+            scene_id, stack = _go(scene, route, stack)
+        else:
+            scene_id = route.goto
         if story.scoped:
             values = _scope(story, scene, route, scene_id, values)
     raise GameError(
@@ -417,10 +425,13 @@ def step(
         taken = taken | {choice.key}
     if entered is not None and choice.reply is not None:
         entered(choice, values, visits)
-    scene = story.scenes[choice.scene]
-    target, stack = _go(scene, choice, stack)
-    if story.scoped:
-        values = _scope(story, scene, choice, target, values)
+    target = choice.goto
+    if choice.call or target == RETURN or story.scoped:
+        scene = story.scenes[choice.scene]
+        if choice.call or target == RETURN:
+            target, stack = _go(scene, choice, stack)
+        if story.scoped:
+            values = _scope(story, scene, choice, target, values)
     history = history + (choice.key,)  # type: ignore[operator]  # noqa: RUF005
     return _flow(story, target, values, visits, taken, history, found, None, counted, entered, stack, draw)
 
