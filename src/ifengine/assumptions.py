@@ -87,6 +87,25 @@ def _shown(scene: Scene, values: tuple, visits: Mapping[str, int], taken: frozen
     return regular + [c for c in scene.choices if c.fallback and shown(c) and open_(c)]
 
 
+def _step_shows_assumptions(story: Story, choice: Choice) -> bool:
+    """Whether taking `choice` can check an assumption: its reply's, or a scene's passed before the next choice."""
+    if choice.reply_assumes:
+        return True
+    scene = story.scenes.get(choice.scene)
+    todo = list(scene.next_of(choice)) if scene is not None else []
+    seen: set[str] = set()
+    while todo:
+        sid = todo.pop()
+        if sid in seen or sid not in story.scenes:
+            continue
+        seen.add(sid)
+        passed = story.scenes[sid]
+        if passed.assumes is not None or passed.text_assumes:
+            return True
+        todo.extend(passed.route_targets)
+    return False
+
+
 class AssumptionWatch:
     """Collects, during one search, how often each assumption was checked and its shortest failure."""
 
@@ -97,6 +116,12 @@ class AssumptionWatch:
         self.checked = [0] * len(self.order)
         # For each failed assumption: (path length, node, the choice taken from node or "").
         self.failure: list[tuple[int, int, str] | None] = [None] * len(self.order)
+        # Only these need looking at: scenes whose choices carry assumptions, and
+        # choices whose step can show one (their reply, or a scene passed on the way).
+        self.choice_points = frozenset(
+            s.id for s in story.scenes.values() if any(c.assumes is not None or c.text_assumes for c in s.choices)
+        )
+        self.steps = frozenset(c.key for c in story.all_choices() if _step_shows_assumptions(story, c))
 
     @classmethod
     def for_story(cls, story: Story) -> AssumptionWatch | None:
@@ -115,6 +140,8 @@ class AssumptionWatch:
         self, node: int, depth: int, scene_id: str, values: tuple, visits: Mapping[str, int], taken: frozenset[str]
     ) -> None:
         """Check the assumptions of every choice shown in this state, and of their texts' tags."""
+        if scene_id not in self.choice_points:
+            return
         where = (depth, node, "")
         for choice in _shown(self.story.scenes[scene_id], values, visits, taken):
             if choice.assumes is not None:

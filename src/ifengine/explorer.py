@@ -146,8 +146,10 @@ def _explore(story: Story, plan: Plan) -> Report:
             depth.append(0)
         table[key] = node
         queue.append((node, (first[0], first[1], _counted(first[2], counted), first[3], (), (), None, first[7])))
-    all_scenes = len(story.scenes)
     chancy = story.uses_chance
+    # A step counts visits to the scenes play reads and to those no game has reached
+    # yet (to learn when one is): visit records are copied only when those change.
+    watching = counted | (story.scenes.keys() - reached_scenes)
     try:
         while queue:
             node, (scene, values, visits, taken, _, _, _, stack) = queue.popleft()
@@ -168,13 +170,17 @@ def _explore(story: Story, plan: Plan) -> Report:
                     taken_choices.add(choice.key)
                     first_taken[choice.key] = (node, choice.key)
                 try:
-                    hook = watch.entered(node, depth[node] + 1, choice.key) if watch else None
+                    hook = (
+                        watch.entered(node, depth[node] + 1, choice.key)
+                        if watch is not None and choice.key in watch.steps
+                        else None
+                    )
                     if chancy:
                         results: Sequence[tuple[Fraction, StateParts]] = outcomes(
-                            story, choice, values, visits, taken, None, hook, stack
+                            story, choice, values, visits, taken, watching, hook, stack
                         )
                     else:
-                        results = ((ONE, step(story, choice, values, visits, taken, (), (), None, hook, stack)),)
+                        results = ((ONE, step(story, choice, values, visits, taken, (), (), watching, hook, stack)),)
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue
@@ -182,13 +188,18 @@ def _explore(story: Story, plan: Plan) -> Report:
                     next_scene, next_values, next_visits, next_taken, _, _, ending, next_stack = parts
                     if chancy:
                         odds[node].append(chance / len(choices))
-                    if len(next_visits) != known and len(reached_scenes) < all_scenes:
+                    if len(next_visits) != known:
                         # Visits only gain keys, appended in the order scenes were entered:
                         # the scenes new on this edge are the last ones.
+                        grew = False
                         for sid in islice(reversed(next_visits), len(next_visits) - known):  # type: ignore[arg-type]  # a dict
                             if sid not in reached_scenes:
                                 reached_scenes.add(sid)
                                 first_entered[sid] = (node, choice.key)
+                                grew = True
+                        if grew:
+                            watching = counted | (story.scenes.keys() - reached_scenes)
+                        next_visits = _counted(next_visits, counted)
                     if ending is not None:
                         children.append(ending_code[ending])
                         if ending not in ending_paths:
@@ -220,7 +231,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                             (
                                 next_scene,
                                 next_values,
-                                _counted(next_visits, counted),
+                                next_visits,
                                 next_taken,
                                 (),
                                 (),

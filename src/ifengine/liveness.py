@@ -150,6 +150,30 @@ _COMPARE = {
 }
 
 
+MAX_BUCKETED = 4096  # a number with a wider range is compared test by test
+
+
+def _buckets(story: Story, comparisons: list[tuple[int, str, Any]]) -> dict[int, dict[int, tuple[bool, ...]]]:
+    """For each compared number (by index), a table from each value in its range to the outcomes of its tests.
+
+    Two values with the same outcomes are the same for the rest of the story, so the
+    table gives the key part in one C-level lookup instead of one test a comparison.
+    """
+    tests: dict[int, list[tuple[Callable[[int, int], bool], int]]] = {}
+    by_index = {v.index: v for v in story.variables.values()}
+    for index, op, constant in comparisons:
+        var = by_index[index]
+        if var.maximum - var.minimum < MAX_BUCKETED:
+            tests.setdefault(index, []).append((_COMPARE[op], constant))
+    tables: dict[int, dict[int, tuple[bool, ...]]] = {}
+    for index, checks in sorted(tests.items()):
+        var = by_index[index]
+        tables[index] = {
+            value: tuple(test(value, c) for test, c in checks) for value in range(var.minimum, var.maximum + 1)
+        }
+    return tables
+
+
 def projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
     """A function giving the part of a state that the atoms name: the dedup key.
 
@@ -176,7 +200,11 @@ def projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
         for a in atoms
         if a[0] == "cmp" and a[1] in variables and variables[a[1]].index not in wholes
     )
-    tests = tuple((_COMPARE[op], i, c) for i, op, c in comparisons)
+    # Each number's comparisons, as one lookup: the outcomes for every value of its range.
+    buckets = _buckets(story, comparisons)
+    pick_compared = itemgetter(*buckets, -1) if buckets else None  # -1: a tuple even for one
+    bucket_tables = tuple(buckets.values())
+    tests = tuple((_COMPARE[op], i, c) for i, op, c in comparisons if i not in buckets)
     seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
     counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
     zeros = (0,) * len(counts)
@@ -203,6 +231,7 @@ def projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
             (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
             tuple(map(visits.get, counts, zeros)) if counts else None,
             taken & once_keys if once_keys else None,
+            tuple(map(dict.__getitem__, bucket_tables, pick_compared(values))) if pick_compared else None,
             tuple([test(values[i], c) for test, i, c in tests]) if tests else None,
         )
 
