@@ -38,8 +38,9 @@ class Pos(NamedTuple):
 
 NOWHERE = Pos("<story>")
 
-# Control characters (C0, DEL, C1) and the Unicode line and direction overrides.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0, DEL, C1), the Unicode line and direction overrides, and lone
+# surrogates (how Python holds the bytes of a file name that is not valid UTF-8).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:

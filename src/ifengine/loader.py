@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_
 from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
 from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
 from .names import is_portable_story_id
+from .regularfile import kind_of
 from .text import Template, compile_template, find_control
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
@@ -198,6 +200,8 @@ def _effects(ctx: _Ctx, obj: Map, env: Env, key: str = "do") -> tuple[Effect, ..
                 _loc_in(holder, where).pos, f"an effect must be text such as 'trust -= 1', not {_kind_name(item)}"
             )
             continue
+        if isinstance(holder, Seq) and not _refuse_control(ctx, item, _loc_in(holder, where), f"'{key}'"):
+            continue  # the scalar form is checked with the other keys
         effect = _compile(ctx, compile_effect, item, env, holder, where)
         if effect is not None:
             effects.append(effect)
@@ -283,7 +287,7 @@ class _Loader:
         path = os.path.join(self.root, name)
         try:
             data = read_bytes(self.inside(path), path, follow_links=False)
-            self.hash.update(name.encode() + b"\0" + data + b"\0")
+            self.hash.update(os.fsencode(name) + b"\0" + data + b"\0")
             return load_bytes(path, data)
         except SourceError as exc:
             self.ctx.diagnostics.append(exc.diagnostic)
@@ -470,18 +474,32 @@ class _Loader:
                     self.ctx.error(
                         loc.pos, f"'{name}' is not a file name in this folder", "list plain file names such as ep1.yaml"
                     )
-                elif not os.path.isfile(os.path.join(self.root, name)):
-                    self.ctx.error(loc.pos, f"file '{name}' does not exist", suggest(name, self.yaml_files()))
+                elif problem := _not_a_file(os.path.join(self.root, name)):
+                    hint = (
+                        suggest(name, [n for n in self.yaml_files() if n != name])
+                        if problem == "does not exist"
+                        else ""
+                    )
+                    self.ctx.error(loc.pos, f"file '{name}' {problem}", hint or _FILE_HINTS.get(problem, ""))
                 else:
                     names.append(name)
             return names
-        return self.yaml_files()
+        return self.yaml_files(manifest)
 
-    def yaml_files(self) -> list[str]:
+    def yaml_files(self, manifest: Map | None = None) -> list[str]:
+        """The scene files in the folder: every .yaml/.yml but the manifest and hidden ones."""
+        try:
+            names = os.listdir(self.root)
+        except OSError as exc:
+            if manifest is not None:
+                self.ctx.error(
+                    manifest.loc.pos,
+                    f"cannot list the story folder: {exc.strerror or exc}",
+                    "list the scene files under files: in story.yaml, or let the folder be read",
+                )
+            return []
         return sorted(
-            n
-            for n in os.listdir(self.root)
-            if n.endswith((".yaml", ".yml")) and n != MANIFEST_NAME and not n.startswith(".")
+            n for n in names if n.endswith((".yaml", ".yml")) and n != MANIFEST_NAME and not n.startswith(".")
         )
 
     # --- scenes -------------------------------------------------------------
@@ -953,6 +971,24 @@ class _Loader:
             )
             return ""
         return gather
+
+
+_FILE_HINTS = {
+    "is a link to a file that does not exist": "point the link at a file, or list the file itself",
+}
+
+
+def _not_a_file(path: str) -> str:
+    """Why a listed scene file cannot be one, in words ("" when it is a plain file or a link to be checked on reading)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return "does not exist"
+    if stat.S_ISLNK(info.st_mode):
+        return "" if os.path.exists(path) else "is a link to a file that does not exist"
+    if not stat.S_ISREG(info.st_mode):
+        return f"is {kind_of(info.st_mode)}, not a plain file"
+    return ""
 
 
 def _with_returns(scenes: dict[str, Scene]) -> dict[str, Scene]:

@@ -199,6 +199,9 @@ def _reader_error(path: str, exc: yaml.reader.ReaderError, lines: tuple[str, ...
     )
 
 
+MAX_KEY = 1024
+
+
 def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagnostic:
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_error(path, exc, lines)
@@ -215,6 +218,13 @@ def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagn
             _mark_pos(path, mark), f"nesting is deeper than {MAX_DEPTH} levels", "a story never needs this; flatten it"
         )
     if "could not find expected ':'" in problem:
+        start = len(line) - len(line.lstrip(" -"))
+        if mark is not None and mark.column - start > MAX_KEY:  # YAML reads no longer plain key
+            return error(
+                Pos(path, mark.line + 1, start + 1),
+                f"a key (such as a scene id) longer than {MAX_KEY:,} characters",
+                "shorten it: YAML reads at most 1,024 characters as a key",
+            )
         hint = "a line may be missing its 'key:' or a quote may not be closed"
     if problem.startswith("invalid YAML") or problem.startswith("a tab"):
         return error(_mark_pos(path, mark), problem, hint)
