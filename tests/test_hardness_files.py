@@ -113,7 +113,7 @@ def test_explore_prints_a_hostile_path_escaped_in_a_finding(story: Path, cli: Cl
     with (story / name).open("a", encoding="utf-8") as f:
         f.write("\n  orphan:\n    text: Nobody comes here.\n    ending: light\n")
     code, out, err = cli("explore", str(story))
-    assert "orphan" in out and ESC not in out + err
+    assert code == 1 and "orphan" in out and ESC not in out + err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX locales")
