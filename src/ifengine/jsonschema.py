@@ -39,6 +39,12 @@ NESTING: dict[tuple[str, str], dict[str, Any]] = {
         "propertyNames": {"pattern": _pattern(IDENT.pattern)},
         "additionalProperties": _ref("variable"),
     },
+    ("variable", "words"): {
+        "type": "object",
+        "propertyNames": {"pattern": "^-?[0-9]+$"},
+        "additionalProperties": {"type": "string"},
+    },
+    ("variable", "opposed"): {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string"}},
     ("manifest", "constants"): {
         "type": "object",
         "propertyNames": {"pattern": _pattern(IDENT.pattern)},

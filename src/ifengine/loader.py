@@ -211,6 +211,9 @@ def _effects(ctx: _Ctx, obj: Map, env: Env, key: str = "do") -> tuple[Effect, ..
 _TAGS = re.compile(r"\{[^}]*\}")
 MAX_WEIGHT = 1_000_000
 MAX_CONSTANT = 1_000_000_000
+# `show:` values: (on the status screen, on the line under the choices).
+SHOW = {"always": (True, True), "status": (True, False), "never": (False, False)}
+STATUS_LINES = ("numbers", "words", "none")
 # A choice's `[ ]`: the words inside show only in the menu, the words after only once it is taken.
 _BRACKETS = re.compile(r"\[([^\[\]{}]*)\]")
 _BLOCK = re.compile(r"\{\s*(if|/if|end)\b[^}]*\}")
@@ -357,13 +360,15 @@ class _Loader:
         for key in decl:
             if key in typed_keys and key not in schema.VARIABLE_KEYS_BY_TYPE[type_]:
                 self.ctx.error(decl.key_loc(key).pos, f"'{key}' does not apply to a {type_} variable")
+        public, on_line = self.shown(decl, what)
         common = dict(
             name=name,
             type=type_,
             index=index,
             label=decl.get("label", "") if isinstance(decl.get("label"), str) else "",
             description=decl.get("description", "") if isinstance(decl.get("description"), str) else "",
-            public=decl.get("public") is True,
+            public=public,
+            on_line=on_line,
             pos=pos,
         )
         default = decl.get("default")
@@ -385,7 +390,7 @@ class _Loader:
             if not lo <= default <= hi:
                 self.ctx.error(default_pos, f"{what}: default {default} is outside {lo}..{hi}")
                 return None
-            return Variable(default=default, minimum=lo, maximum=hi, **common)
+            return Variable(default=default, minimum=lo, maximum=hi, **common, **self.display(decl, what, lo, hi))
         if type_ == "flag":
             if default is None:
                 default = False
@@ -430,6 +435,63 @@ class _Loader:
                     self.ctx.error(item_loc.pos, f"'{item}' is not a member of {name}", suggest(str(item), members))
             initial = frozenset(m for m in default if m in members)
         return Variable(default=initial, members=members, **common)
+
+    def shown(self, decl: Map, what: str) -> tuple[bool, bool]:
+        """Where players see a variable: (on the status screen, on the line under the choices)."""
+        show = decl.get("show")
+        if show is None:
+            return decl.get("public") is True, decl.get("public") is True
+        if show not in SHOW:
+            self.ctx.error(
+                decl.value_pos("show"), f"{what}: show must be one of {', '.join(SHOW)}", suggest(str(show), SHOW)
+            )
+            return False, False
+        if "public" in decl:
+            self.ctx.warn(decl.key_loc("public").pos, f"{what} has both show and public; show wins", "remove public")
+        return SHOW[show]
+
+    def display(self, decl: Map, what: str, lo: int, hi: int) -> dict[str, Any]:
+        """How an int reads on the status screen: words by threshold, a bar, or between opposed words."""
+        ways = [k for k in ("words", "bar", "opposed") if k in decl and decl[k] is not False]
+        if len(ways) > 1:
+            self.ctx.error(decl.key_loc(ways[1]).pos, f"{what} has both {ways[0]} and {ways[1]}", "choose one")
+            return {}
+        found: dict[str, Any] = {"bar": decl.get("bar") is True}
+        opposed = decl.get("opposed")
+        if opposed is not None:
+            if not isinstance(opposed, Seq) or len(opposed) != 2 or not all(isinstance(w, str) for w in opposed):
+                self.ctx.error(decl.value_pos("opposed"), f"{what}: opposed is two words, such as [cautious, reckless]")
+            else:
+                found["opposed"] = (opposed[0], opposed[1])
+        table = decl.get("words")
+        if isinstance(table, Map):
+            found["words"] = self.threshold_words(table, what, lo, hi)
+        return found
+
+    def threshold_words(self, table: Map, what: str, lo: int, hi: int) -> tuple[tuple[int, str], ...]:
+        """`words:` as (threshold, words) from the lowest; each applies from its number up to the next."""
+        pairs: list[tuple[int, str]] = []
+        for key, words in table.items():
+            pos = table.key_loc(key).pos
+            number: Any = int(key) if isinstance(key, str) and re.fullmatch(r"-?[0-9]{1,10}", key) else key
+            if _kind_of(number) != "int":
+                self.ctx.error(pos, f"{what}: words are keyed by whole numbers, not {_kind_name(key)}", "e.g. 0: Quiet")
+            elif not lo <= number <= hi:
+                self.ctx.error(pos, f"{what}: {number} is outside its range {lo}..{hi}")
+            elif not isinstance(words, str):
+                self.ctx.error(table.value_pos(key), f"{what}: the words for {number} must be text")
+            elif _refuse_control(self.ctx, words, table.value_loc(key), "words"):
+                pairs.append((number, words))
+        if pairs and [k for k, _ in pairs] != sorted(k for k, _ in pairs):
+            self.ctx.warn(table.loc.pos, f"{what}: words are easier to read from the lowest number up")
+        pairs.sort()
+        if pairs and pairs[0][0] > lo:
+            self.ctx.warn(
+                table.loc.pos,
+                f"{what}: no words for {lo}..{pairs[0][0] - 1}, which show as nothing",
+                f"add words for {lo}",
+            )
+        return tuple(pairs)
 
     def members(self, decl: Map, what: str, loc: Loc) -> dict[str, Member] | None:
         of = decl.get("of")
@@ -569,7 +631,19 @@ class _Loader:
             root=self.root,
             files=tuple(files),
             start_pos=start_pos,
+            status_line=self.status_line(manifest),
         )
+
+    def status_line(self, manifest: Map) -> str:
+        value = manifest.get("status_line", "numbers")
+        if value not in STATUS_LINES:
+            self.ctx.error(
+                manifest.value_pos("status_line"),
+                f"status_line must be one of {', '.join(STATUS_LINES)}",
+                suggest(str(value), STATUS_LINES),
+            )
+            return "numbers"
+        return str(value)
 
     def constants(self, manifest: Map, variables: dict[str, Variable]) -> dict[str, int | bool | str]:
         """`constants:`: named values for conditions and text that never change (and are never saved)."""

@@ -52,9 +52,15 @@ class Variable:
     values: tuple[str, ...] = ()
     label: str = ""
     description: str = ""
-    public: bool = False
+    public: bool = False  # shown on the status screen
     pos: Pos = NOWHERE
     scope: str = ""  # for a scene-local value (`local:`), the scene it lives in
+    on_line: bool = False  # also shown on the quiet line under the choices
+    # How an int reads to the player: words by threshold (lowest first), a bar, or a
+    # place between two opposed words; none of them: "3 of 5".
+    words: tuple[tuple[int, str], ...] = ()
+    bar: bool = False
+    opposed: tuple[str, str] | None = None
 
     @property
     def title(self) -> str:
@@ -243,6 +249,7 @@ class Story:
     root: str = ""
     files: tuple[str, ...] = ()
     start_pos: Pos = NOWHERE
+    status_line: str = "numbers"  # what the line under the choices shows: numbers, words or none
     # Derived once, for the runtime's hot path.
     names: tuple[str, ...] = field(init=False, default=())
     set_indices: tuple[int, ...] = field(init=False, default=())

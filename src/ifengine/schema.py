@@ -32,13 +32,18 @@ MANIFEST = {
     "state": _f("map", "The story's variables, by name."),
     "constants": _f("map", "Named values that never change: whole numbers, true/false or text."),
     "endings": _f("map", "The story's endings, by id.", True),
+    "status_line": _f("str", "The line under the choices: numbers (the default), words (no numbers), or none."),
 }
 
 VARIABLE = {
     "type": _f("str", "int, flag, set, enum or string.", True),
     "label": _f("str", "The name players see."),
     "description": _f("str", "One line players see on the status screen."),
-    "public": _f("bool", "Show it on the status line and status screen."),
+    "public": _f("bool", "Show it on the status screen and the line under the choices (as show: always)."),
+    "show": _f("str", "Where players see it: always (status screen and the line under the choices), status, or never."),
+    "words": _f("map", "int: words to show instead of the number, by the lowest value each applies from."),
+    "bar": _f("bool", "int: show it as a bar from min to max."),
+    "opposed": _f("list", "int: two words for its ends, shown with a marker between them (cautious, reckless)."),
     "default": _f("int|bool|str|list", "The starting value."),
     "min": _f("int", "int: the smallest value (required for int)."),
     "max": _f("int", "int: the largest value (required for int)."),
@@ -46,7 +51,7 @@ VARIABLE = {
     "values": _f("list", "enum: the allowed values."),
 }
 VARIABLE_KEYS_BY_TYPE = {
-    "int": {"min", "max", "default"},
+    "int": {"min", "max", "default", "words", "bar", "opposed"},
     "flag": {"default"},
     "set": {"of", "default"},
     "enum": {"values", "default"},

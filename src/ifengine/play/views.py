@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..model import Story
+from ..model import Story, Variable
 from ..saves import BadSave, SaveFile
 from ..state import GameState
 from ..text import plain, tidy
@@ -19,7 +19,10 @@ def choice_words(story: Story, state: GameState, key: str) -> str:
 
 
 def status_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
-    """The public variables as (label, value) lines; sets give one line a member."""
+    """The variables shown on the status screen as (label, value) lines, each as the story designs it.
+
+    Sets give one line a member; a variable's description follows its value.
+    """
     rows: list[tuple[str, str]] = []
     for var in story.variables.values():
         if not var.public:
@@ -32,14 +35,37 @@ def status_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
             for m in members:
                 line = f"{m.label}: {m.description}" if m.description else m.label
                 rows.append((var.title if m is members[0] else "", line))
-        elif var.type == "int":
-            rows.append((var.title, f"{value} of {var.maximum}"))
-        elif var.type == "flag":
+            continue
+        if var.type == "flag":
             if value:
                 rows.append((var.title, var.description or "yes"))
-        else:
-            rows.append((var.title, str(value)))
+            continue
+        shown = reading(var, value) if var.type == "int" else str(value)
+        rows.append((var.title, shown or "-"))
+        if var.description:
+            rows.append(("", var.description))
     return rows
+
+
+def reading(var: Variable, value: object) -> str:
+    """How an int reads to the player: its words, a bar, a place between two words, or "3 of 5"."""
+    assert isinstance(value, int)
+    span = max(var.maximum - var.minimum, 1)
+    if var.words:
+        return next((words for least, words in reversed(var.words) if value >= least), "")
+    if var.bar:
+        cells = min(span, BAR_CELLS)
+        filled = round((value - var.minimum) * cells / span)
+        return "█" * filled + "░" * (cells - filled)
+    if var.opposed is not None:
+        at = round((value - var.minimum) * (SCALE_CELLS - 1) / span)
+        line = "─" * at + "●" + "─" * (SCALE_CELLS - 1 - at)
+        return f"{var.opposed[0]} {line} {var.opposed[1]}"
+    return f"{value} of {var.maximum}"
+
+
+BAR_CELLS = 10
+SCALE_CELLS = 9
 
 
 def where_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
@@ -132,17 +158,30 @@ def saves_rows(items: list[SaveFile | BadSave]) -> tuple[list[tuple[str, ...]], 
 
 
 def status_parts(story: Story, state: GameState) -> list[str]:
-    """The quiet status line under the choices: episode, then public numbers and sets as counts."""
+    """The quiet line under the choices: the episode, then what the story shows there.
+
+    `status_line` decides: numbers (counts such as "Trust 3/10", or an int's
+    words, bar or scale where it has one), words (only ints with words: never a
+    number), or none.
+    """
     parts = []
     scene = story.scenes[state.scene]
     if scene.episode is not None:
         parts.append(f"Episode {scene.episode.number}")
+    if story.status_line == "none":
+        return parts
     for var in story.variables.values():
-        if not var.public:
+        if not var.on_line:
             continue
         value = state.values[var.index]
         if var.type == "int":
-            parts.append(f"{var.title} {value}/{var.maximum}")
-        elif var.type == "set":
+            if var.words:
+                words = reading(var, value)
+                if words:
+                    parts.append(words)
+            elif story.status_line == "numbers":
+                designed = var.bar or var.opposed is not None
+                parts.append(f"{var.title} {reading(var, value) if designed else f'{value}/{var.maximum}'}")
+        elif var.type == "set" and story.status_line == "numbers":
             parts.append(f"{var.title} {len(value)}/{len(var.members)}")  # type: ignore[arg-type]
     return parts
