@@ -103,6 +103,7 @@ def test_status_shows_place_public_state_and_play_time(story: Story) -> None:
         ("Episode", "1, The Shore"),
         ("Scene", "On the shore"),
         ("Courage", "3 of 5"),
+        ("", "Enough to climb stairs in the dark?"),
         ("Things you carry", "An oil lamp: Its glass is cracked, but it still burns."),
         ("", "A rusted key: Heavy, and too large for any door in the village."),
         ("Soaked to the skin", "The cold is in your bones now."),
