@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import MANIFEST, SCENES, StoryFactory
 from ifengine.check import check_story
 from ifengine.loader import read_story
@@ -19,10 +21,8 @@ def test_clean_story_has_no_diagnostics(make_story: StoryFactory) -> None:
 
 def test_unknown_goto_suggests_the_close_scene(make_story: StoryFactory) -> None:
     root = make_story(scenes=SCENES.replace("goto: won", "goto: wno"))
-    assert checked(root) == [
-        f"{root}/scenes.yaml:13:15: error: unknown scene 'wno' (did you mean 'won'?)",
-        f"{root}/scenes.yaml:15:3: warning: scene 'won' is never reached: no choice or route leads to it (link to it, or remove it)",
-    ]
+    # 'won' is cut off by the typo, but its "never reached" warning waits until the link is fixed.
+    assert checked(root) == [f"{root}/scenes.yaml:13:15: error: unknown scene 'wno' (did you mean 'won'?)"]
 
 
 def test_unknown_choice_target(make_story: StoryFactory) -> None:
@@ -98,3 +98,33 @@ def test_goto_chain_longer_than_the_hop_limit_is_an_error(make_story: StoryFacto
 
 def test_goto_chain_within_the_hop_limit_passes(make_story: StoryFactory) -> None:
     assert not any("without a choice" in d for d in checked(make_story(scenes=goto_chain(999))))
+
+
+def test_a_broken_link_is_reported_without_its_knock_on_warnings(make_story, cli) -> None:  # type: ignore[no-untyped-def]
+    from conftest import SCENES
+
+    root = make_story(scenes=SCENES.replace("goto: won", "goto: wno"))
+    code, out, _ = cli("check", root)
+    assert code == 1 and out.splitlines()[0].endswith("error: unknown scene 'wno' (did you mean 'won'?)")
+    assert "never reached" not in out
+
+
+def test_errors_come_before_warnings_whatever_the_file_order(make_story, cli) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MANIFEST, SCENES
+
+    manifest = MANIFEST.replace("  f: {type: flag}\n", "  f: {type: flag}\n  unused: {type: flag}\n")
+    root = make_story(
+        manifest,
+        a=SCENES.split("  b:\n")[0],
+        z="scenes:\n  b:\n" + SCENES.split("  b:\n")[1].replace("coin in bag", "coin in bga"),
+    )
+    code, out, _ = cli("check", root)
+    lines = out.splitlines()
+    assert code == 1 and "error" in lines[0] and "z.yaml" in lines[0] and "warning" in lines[1], out
+
+
+@pytest.mark.parametrize(("typo", "hint"), [("missing_reel", ""), ("bgs", "did you mean 'bag'?"), ("trsut", "")])
+def test_suggestions_only_when_close(typo: str, hint: str) -> None:
+    from ifengine.diagnostics import suggest
+
+    assert suggest(typo, ["bag", "disagree", "coin"]) == hint

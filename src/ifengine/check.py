@@ -222,12 +222,19 @@ def _growing_text(story: Story) -> list[Diagnostic]:
 
 
 def check_story(story: Story) -> list[Diagnostic]:
-    """Every whole-story problem, errors and warnings, in file order."""
+    """Every whole-story problem, errors and warnings.
+
+    A link to a scene that does not exist cuts off every scene behind it, so
+    while there is one, "never reached" warnings would only be its knock-on
+    effects: they wait until the links are fixed.
+    """
+    links = _scene_links(story)
+    broken_links = any(d.message.startswith("unknown scene") for d in links)
     return (
-        _scene_links(story)
+        links
         + _routing_loops(story)
         + _long_chains(story)
-        + _unreached(story)
+        + ([] if broken_links else _unreached(story))
         + _unused_endings(story)
         + _variable_use(story)
         + _false_assumptions(story)

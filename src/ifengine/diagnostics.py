@@ -89,8 +89,9 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    return (d.pos.path, d.pos.line, d.pos.col, d.message)
+def sort_key(d: Diagnostic) -> tuple[int, str, int, int, str]:
+    """Errors before warnings (a cause before what it leads to), each kind in file order."""
+    return (d.severity is not Severity.ERROR, d.pos.path, d.pos.line, d.pos.col, d.message)
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
@@ -117,5 +118,8 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     """A 'did you mean' hint, or an empty string when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    # Short names differ a lot by one letter ('lite' is 0.67 like 'light'); longer ones must be
+    # closer: 'cotage' finds 'cottage' (0.92), 'missing_reel' no longer finds 'disagree' (0.6).
+    cutoff = 0.6 if len(name) <= 5 else 0.75
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""
