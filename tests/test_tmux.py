@@ -96,7 +96,8 @@ def test_save_quit_start_again_and_load_in_a_real_terminal(terminal: Terminal) -
     terminal.start(command)
     terminal.wait_for("Search the boat")
     terminal.type("load mine")
-    screen = terminal.wait_for("Loaded 'mine': On the shore, after 2 choices.")
+    terminal.wait_for("Loaded 'mine': On the shore, after 2 choices.")
+    screen = terminal.wait_for("Things you carry 2/3")  # the last line drawn: the whole turn is on screen
     after = screen[screen.index("Loaded 'mine'") :]
     assert "You are not afraid of the dark." in after
     assert "1. Climb the path to the lighthouse" in after
