@@ -80,7 +80,10 @@ def test_unknown_key_suggests_the_right_one(make_story: StoryFactory) -> None:
 
 def test_wrong_value_type(make_story: StoryFactory) -> None:
     root = make_story(scenes=SCENES.replace("    text: Start.", "    text: [Start]"))
-    assert only(root) == f"{root}/scenes.yaml:3:11: error: 'text' must be text, not a list"
+    assert (
+        only(root)
+        == f"{root}/scenes.yaml:3:11: error: 'text' must be text, not a list (YAML reads a value that starts with [ as a list: quote the text)"
+    )
 
 
 def test_comma_in_flow_mapping_gets_a_hint(make_story: StoryFactory) -> None:
@@ -175,7 +178,7 @@ def test_files_list_names_must_exist(make_story: StoryFactory) -> None:
 
 
 def test_files_list_cannot_leave_the_folder(make_story: StoryFactory) -> None:
-    root = make_story(MANIFEST + "files: [../../etc/passwd]\n")
+    root = make_story(MANIFEST + "files: [scenes.yaml, ../../etc/passwd]\n")
     assert "is not a file name in this folder" in only(root)
 
 

@@ -24,7 +24,12 @@ def _scene_links(story: Story) -> list[Diagnostic]:
         for way, pos in [(c, c.goto_pos) for c in scene.choices] + [(r, r.pos) for r in scene.routes]:
             for target in (way.call, way.goto):
                 if target and target != RETURN and target not in story.scenes:
-                    found.append(error(pos, f"unknown scene '{target}'", suggest(target, story.scenes)))
+                    hint = suggest(target, story.scenes)
+                    if not hint and story.unlisted:
+                        hint = f"is it in {', '.join(story.unlisted[:3])}? files: in story.yaml does not list it"
+                    if target.startswith("->"):  # an ink divert
+                        hint = f"ink's -> is not needed here: write the scene id alone, {target[2:].strip() or 'scene'}"
+                    found.append(error(pos, f"unknown scene '{target}'", hint))
         if scene.ending is not None and scene.ending not in story.endings:
             found.append(
                 error(

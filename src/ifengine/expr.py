@@ -83,6 +83,12 @@ def tokenize(source: str) -> list[Token]:
             if ch in "'\"":
                 raise ExprError("string is not closed", pos, f"add the closing {ch}")
             hint = "write numbers with the digits 0-9" if ch.isdigit() else _BAD_HINTS.get(ch, "")
+            if ch == "." and pos and (source[pos - 1].isalpha() or source[pos - 1] == "_"):
+                raise ExprError(
+                    "ink's knot.stitch: scene ids here have no dots",
+                    pos,
+                    "name the scene itself, as in seen(stitch_scene); each ink stitch is a scene of its own",
+                )
             raise ExprError(f"unexpected character {ch!r}", pos, hint)
         kind = m.lastgroup or ""
         text = m.group()
@@ -611,7 +617,27 @@ def compile_effect(source: str, env: Env) -> Effect:
     return env.once("effect", source, _compile_effect)
 
 
+def _habit(source: str) -> None:
+    """ChoiceScript's `*set x %+ 10` and `*set x +10` have a plainer way here: say it."""
+    m = re.match(r"\s*(\w+)\s*%([+-])\s*(\d+)", source)
+    if m:
+        name, sign, amount = m.groups()
+        raise ExprError(
+            "ChoiceScript's fairmath (%+, %-) has no equivalent here",
+            source.index("%"),
+            f"write {name} {sign}= {amount}: an int is kept within its min and max",
+        )
+    m = re.match(r"\s*([+-])\s*(\d+)\s*$", source)
+    if m:
+        raise ExprError(
+            f"an effect names the variable it changes, not only '{m.group(1)}{m.group(2)}'",
+            0,
+            f"write trust {m.group(1)}= {m.group(2)}, with your variable's name",
+        )
+
+
 def _compile_effect(source: str, env: Env) -> Effect:
+    _habit(source)
     tokens = tokenize(source)
     if len(tokens) < 3 or tokens[0].kind != "name" or tokens[1].text not in ("=", "+=", "-="):
         offset = tokens[1].offset if len(tokens) > 1 and tokens[0].kind == "name" else 0

@@ -150,7 +150,11 @@ def _check_value(ctx: _Ctx, obj: Map, key: str, value: Any, spec: dict[str, sche
     kind = _kind_of(value)
     if kind not in f.kinds:
         want = " or ".join(_KIND_WORDS[k] for k in f.kinds)
-        ctx.error(obj.value_pos(key), f"'{key}' must be {want}, not {_kind_name(value)}")
+        hint = ""
+        if f.kinds == ("str",) and isinstance(value, (Map, Seq)):  # `text: [Say nothing]`, `text: {seq: a | b}`
+            opener = "[" if isinstance(value, Seq) else "{"
+            hint = f"YAML reads a value that starts with {opener} as a {_kind_name(value).split()[-1]}: quote the text"
+        ctx.error(obj.value_pos(key), f"'{key}' must be {want}, not {_kind_name(value)}", hint)
         return False
     return kind != "str" or _refuse_control(ctx, value, obj.value_loc(key), f"'{key}'")
 
@@ -283,6 +287,7 @@ class _Loader:
         self.root = root
         self.ctx = _Ctx()
         self.parts: dict[str, Scene] = {}  # scenes made from nested choices and inline then:, by path id
+        self.unlisted: list[str] = []  # scene files in the folder that files: leaves out
         self.hash = hashlib.sha256()
 
     def read(self, name: str) -> Any:
@@ -384,6 +389,12 @@ class _Loader:
                 return Variable(default=lo, minimum=lo, maximum=lo, **common)
             if default is None:
                 default = lo
+                if lo < 0:
+                    self.ctx.warn(
+                        pos,
+                        f"{what} starts at its min, {lo}, because it has no default",
+                        "set default: explicitly (most counts start at 0)",
+                    )
             if _kind_of(default) != "int":
                 self.ctx.error(default_pos, f"{what}: default must be a whole number")
                 return None
@@ -545,6 +556,13 @@ class _Loader:
                     self.ctx.error(loc.pos, f"file '{name}' {problem}", hint or _FILE_HINTS.get(problem, ""))
                 else:
                     names.append(name)
+            self.unlisted = [n for n in self.yaml_files() if n not in names]
+            for name in self.unlisted:
+                self.ctx.warn(
+                    manifest.key_loc("files").pos,
+                    f"'{name}' is in the story folder but not under files:, so its scenes are not in the story",
+                    "add it to files:, or move it out of the folder",
+                )
             return names
         return self.yaml_files(manifest)
 
@@ -632,6 +650,7 @@ class _Loader:
             files=tuple(files),
             start_pos=start_pos,
             status_line=self.status_line(manifest),
+            unlisted=tuple(self.unlisted),
         )
 
     def status_line(self, manifest: Map) -> str:

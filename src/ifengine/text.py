@@ -116,7 +116,20 @@ def compile_template(source: str, env: Env) -> Template:
     return env.once("template", source, _compile_template)
 
 
+def _ink_glue_and_diverts(source: str) -> None:
+    """ink's glue `<>` and diverts `->` are written another way here: a located hint."""
+    at = source.find("<>")
+    if at != -1:
+        raise ExprError("ink's glue <> is written {glue} here", at, "write {glue} where the text should join")
+    m = re.search(r"(?m)^[ \t]*->", source)
+    if m:
+        raise ExprError(
+            "ink's divert -> is not prose here", m.end() - 2, "end the scene with goto: (or a choice's goto:) instead"
+        )
+
+
 def _compile_template(source: str, env: Env) -> Template:
+    _ink_glue_and_diverts(source)
     reads: set[Atom] = set()
     guards: list[Guard] = []
     parts, _pos, closer = _parse(source, 0, env, 0, reads, guards, frozenset())
@@ -207,7 +220,10 @@ def _parse(
             if token == "}":
                 raise ExprError("'}' without a matching '{'", at, "write }} for a literal brace")
             raise ExprError("'{' is not closed", at, "add '}', or write {{ for a literal brace")
-        word, rest = _split_tag(inner)
+        try:
+            word, rest = _split_tag(inner)
+        except ExprError as exc:
+            raise ExprError(exc.message, at, exc.hint) from None
         if word in ("elif", "else", "/if"):
             return parts, pos, (word, at, rest)
         if word == "if":
@@ -251,6 +267,10 @@ def _split_tag(inner: str) -> tuple[str, str]:
     stripped = inner.strip()
     if stripped == "glue":
         return "glue", ""
+    habit = _IF_HABITS.match(stripped)
+    if habit:
+        ours = "{/if}" if habit.group(1).replace(" ", "").lower() in ("endif", "fi") else "{elif ...}"
+        raise ExprError(f"{{{habit.group(1)}}} is written {ours} here", 0, f"write {ours}")
     if DO_TAG.match(stripped):
         return "do", stripped
     m = _VARIATION_TAG.match(stripped)
@@ -331,6 +351,7 @@ def _parse_if(
 
 
 DO_TAG = re.compile(r"do\s*:\s*|do\s+(?=\S)")
+_IF_HABITS = re.compile(r"(elseif|else\s+if|elsif|end\s*if|fi)\b", re.IGNORECASE)
 _VARIATION_TAG = re.compile(r"(seq|cycle|once|shuffle)\s*:\s*")
 _VARIATION = re.compile(r"\{\s*(seq|cycle|once|shuffle)\s*:")
 

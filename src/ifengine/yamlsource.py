@@ -202,6 +202,62 @@ def _reader_error(path: str, exc: yaml.reader.ReaderError, lines: tuple[str, ...
 MAX_KEY = 1024
 
 
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):[ \t]+(\S.*?)\s*$")
+_PROSE_STARTS = {
+    "*": "a value that starts with * is read as a YAML alias, not emphasis",
+    "&": "a value that starts with & is read as a YAML anchor",
+    "!": "a value that starts with ! is read as a YAML tag",
+    "@": "a value cannot start with @ in YAML",
+    "`": "a value cannot start with ` in YAML",
+    "%": "a value cannot start with % in YAML",
+    "-": "a value that starts with '- ' is read as a list",
+    "{": "a value that starts with { is read as a YAML mapping",
+    "[": "a value that starts with [ is read as a YAML list",
+    "|": "a value that starts with | is a block of text that must begin on the next line",
+    ">": "a value that starts with > is a folded block that must begin on the next line",
+}
+
+
+def prose_trouble(line: str) -> tuple[int, str] | None:
+    """Why a `key: value` line of prose trips the YAML parser, in an author's words, and where the value starts.
+
+    Prose is where YAML surprises writers: dialogue that opens with a quote, a
+    colon followed by a space, *emphasis* at the start, a leading dash.
+    """
+    m = _KEY_VALUE.match(line)
+    if m is None:
+        return None
+    value, at = m.group(3), m.start(3)
+    if value[0] in "\"'":
+        quote = value[0]
+        end = value.find(quote, 1)
+        while quote == "'" and end != -1 and value[end + 1 : end + 2] == "'":
+            end = value.find(quote, end + 2)
+        if end != -1 and value[end + 1 :].strip() and not value[end + 1 :].strip().startswith("#"):
+            if quote == "'":
+                return at, "an apostrophe inside text in single quotes ends the quotes (write it as '')"
+            return at, f"the text starts with a quote that closes before the line ends ({value[: end + 1]}...)"
+        return None
+    if value[0] in _PROSE_STARTS and (value[0] != "-" or value[1:2] in (" ", "")):
+        return at, _PROSE_STARTS[value[0]]
+    if ": " in value or value.endswith(":"):
+        return at, "': ' inside text reads as a new key"
+    return None
+
+
+def _prose_error(path: str, mark: Any, line: str) -> Diagnostic | None:
+    found = prose_trouble(line)
+    if found is None or mark is None:
+        return None
+    at, why = found
+    return error(
+        Pos(path, mark.line + 1, at + 1),
+        f"invalid YAML: {why}",
+        "put the whole text in single quotes (writing any ' inside as ''), or start a block with | and"
+        " put the text on the lines below it",
+    )
+
+
 def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagnostic:
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_error(path, exc, lines)
@@ -210,6 +266,9 @@ def _yaml_error(path: str, exc: yaml.YAMLError, lines: tuple[str, ...]) -> Diagn
     context = getattr(exc, "context", None)
     hint = context or ""
     line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    prose = _prose_error(path, mark, line)
+    if prose is not None and "nesting depth" not in problem and "\t" not in line[: len(line) - len(line.lstrip())]:
+        return prose
     if (mark is not None and line[mark.column : mark.column + 1] == "\t") or "\t" in problem:
         problem = "a tab character is used for indentation"
         hint = "YAML indents with spaces only; replace the tabs"
