@@ -771,11 +771,13 @@ class _Loader:
         env: Env,
         pos: Pos,
         part_of: Scene | None = None,
+        falls_to: str | None = None,
     ) -> Scene | None:
         """One scene; the scenes its nested choices and inline `then:` make are added to `self.parts`.
 
         `part_of` is the scene an inline `then:` belongs to: it shares its title,
-        episode and caption unless it gives its own.
+        episode and caption unless it gives its own. An inline `then:` with no
+        way on of its own goes on to `falls_to`, the gather around it.
         """
         if data is None:
             self.ctx.error(pos, f"scene '{scene_id}' is empty", "give it text and choices, goto, route or ending")
@@ -784,7 +786,7 @@ class _Loader:
         if not valid and (not isinstance(data, Map)):
             return None
         ways = [k for k in schema.SCENE_WAYS_ON if k in data]
-        if not ways:
+        if not ways and falls_to is None:
             self.ctx.error(pos, f"scene '{scene_id}' has no way on", "add choices, goto, route or ending")
         elif len(ways) > 1:
             self.ctx.error(
@@ -837,6 +839,8 @@ class _Loader:
             routes.append(Route(data["goto"], None, data.value_pos("goto"), call))
         if isinstance(data.get("route"), Seq):
             routes += self.routes(scene_id, data, env)
+        if not ways and falls_to is not None:
+            routes.append(Route(falls_to, None, pos))
         choices: list[Choice] = []
         if isinstance(data.get("choices"), Seq):
             gather = self.gather(scene, data, scene_id, env, None)
@@ -940,7 +944,7 @@ class _Loader:
         if isinstance(then, Map):
             inline_id = f"{path}/then"
             scene = self.scene(
-                inline_id, then, holder.value_loc("then"), owner.episode, env, holder.key_loc("then").pos, owner
+                inline_id, then, holder.value_loc("then"), owner.episode, env, holder.key_loc("then").pos, owner, outer
             )
             if scene is not None:
                 self.parts[inline_id] = scene
