@@ -297,3 +297,24 @@ def test_brackets_split_menu_words_from_what_is_printed(make_story: StoryFactory
     said = choose(story, turn.state, "talk:i-am-tired").passages[0]
     assert said.is_reply and said.paragraphs == ('"I am tired," I said.', "He nods.")
     assert choose(story, turn.state, "talk:say-nothing").passages == ()
+
+
+def test_an_inline_then_without_a_way_on_goes_on_to_the_gather_around_it(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      talk:
+        choices:
+          - text: Ask
+            choices:
+              - {text: Press, do: n += 1}
+              - {text: Wait}
+            then: {text: He sighs.}
+          - {text: Leave}
+        then: {text: The cup is cold., goto: out}
+      out:
+        ending: done
+    """
+    story = load_story(str(make_story(MANIFEST, scenes=scenes)))
+    turn = choose(story, choose(story, start(story).state, "talk:ask").state, "talk/ask:press")
+    assert [p.paragraphs for p in turn.passages] == [("He sighs.",), ("The cup is cold.",)]
+    assert turn.ending is not None
