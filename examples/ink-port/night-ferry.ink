@@ -8,6 +8,7 @@ VAR papers = false
 VAR seen_lorry = false
 VAR called_ahead = false
 VAR salesman_talked = false
+VAR checks = 0
 
 -> quay
 
@@ -46,6 +47,7 @@ That makes {hours} {hours == 1:hour|hours} at sea.
 ->->
 
 === secure ===
+~ checks = checks + 1
 {!You go below to check the lashings on the lorries.|The lashings again. Your hands know the knots now.}
 The chains hold.
 ->->
