@@ -18,6 +18,8 @@ CORE = [
     "state",
     "runtime",
     "explorer",
+    "abstract",
+    "directed",
     "budget",
     "random_play",
     "verdicts",

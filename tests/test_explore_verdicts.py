@@ -98,7 +98,8 @@ def test_json_carries_verdicts_and_methods(make_story: StoryFactory) -> None:
 def test_explore_exits_3_when_the_answer_is_incomplete(
     cli: Callable[..., tuple[int, str, str]], make_story: StoryFactory
 ) -> None:
-    scenes = COUNTING.replace("if: coin in bag", "if: coin in bag and f")
+    # Reachable, but only after a thousand counts: beyond the search, random play and a proof.
+    scenes = COUNTING.replace("if: coin in bag", "if: coin in bag and n >= 1000")
     code, out, _ = cli("explore", "--max-states", "5", str(make_story(BIG_COUNTER, scenes=scenes)))
     assert code == 3
     assert "INCOMPLETE: nothing is proven unreachable" in out
@@ -168,3 +169,14 @@ def test_no_verdict_contradicts_brute_force(
                 assert_witness_reaches(story, kind, item, verdict.path)
             elif verdict.status == "unreachable":
                 assert item not in truth[kind], f"{kind} {item} is reachable but reported unreachable"
+
+
+def test_after_a_stop_abstract_interpretation_proves_what_the_search_could_not(make_story: StoryFactory) -> None:
+    scenes = COUNTING.replace("if: coin in bag", "if: coin in bag and f")  # f is only ever set in 'won' itself
+    story = load_story(str(make_story(BIG_COUNTER, scenes=scenes)))
+    report = explore(story, max_states=5, budget=lambda phase: lambda: None)
+    assert not report.complete
+    won = report.verdicts.items["scenes"]["won"]
+    assert (won.status, won.method) == ("unreachable", "abstract interpretation")
+    assert report.verdicts.items["endings"]["win"].status == "unreachable"
+    assert "scene 'won'" in format_report(story, report) and report.proven_failure

@@ -16,15 +16,17 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any
 
+from .abstract import prove_unreachable
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
+from .directed import find_witnesses
 from .findings import Plan, Report
 from .liveness import KeyFunction, liveness, projector, scenes_counted
 from .model import Story
 from .random_play import random_playthrough, sample
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
-from .verdicts import EXHAUSTIVE, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
+from .verdicts import ABSTRACT, DIRECTED, EXHAUSTIVE, KINDS, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
 
 __all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counted"]
 
@@ -261,6 +263,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     else:
         del edges, parents, via, depth, queue
         _random_witnesses(story, report, plan)
+        _beyond_search(story, report, plan)
     report.unreached_scenes = report.verdicts.with_status("scenes", UNREACHABLE)
     report.unreached_endings = report.verdicts.with_status("endings", UNREACHABLE)
     report.never_open = report.verdicts.with_status("choices", UNREACHABLE)
@@ -295,6 +298,24 @@ def _settle(
     if report.complete:
         for kind in ("scenes", "choices", "endings"):
             verdicts.settle_unreachable(kind, EXHAUSTIVE, verdicts.with_status(kind, UNKNOWN))
+
+
+def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
+    """What a stopped search left unknown: proven unreachable by abstract interpretation, or found by directed search."""
+    verdicts = report.verdicts
+    if not any(verdicts.with_status(kind, UNKNOWN) for kind in KINDS):
+        return
+    proof = prove_unreachable(story, plan.budget("abstract"))
+    for kind, items in (("scenes", proof.scenes), ("choices", proof.choices), ("endings", proof.endings)):
+        verdicts.settle_unreachable(kind, ABSTRACT, items)
+    unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
+    if not any(unknown):
+        return
+    found = find_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("directed"))
+    for kind, witnesses in (("scenes", found.scenes), ("choices", found.choices), ("endings", found.endings)):
+        verdicts.settle_reachable(kind, DIRECTED, witnesses)
+    for ending, path in found.endings.items():
+        report.ending_paths.setdefault(ending, list(path))
 
 
 def _random_witnesses(story: Story, report: Report, plan: Plan) -> None:

@@ -651,6 +651,7 @@ class _Loader:
             start_pos=start_pos,
             status_line=self.status_line(manifest),
             unlisted=tuple(self.unlisted),
+            constants=env.constants,
         )
 
     def status_line(self, manifest: Map) -> str:

@@ -251,6 +251,7 @@ class Story:
     start_pos: Pos = NOWHERE
     status_line: str = "numbers"  # what the line under the choices shows: numbers, words or none
     unlisted: tuple[str, ...] = ()  # scene files in the story folder that `files:` leaves out
+    constants: Mapping[str, int | bool | str] = field(default_factory=dict)  # `constants:`, already in expressions
     # Derived once, for the runtime's hot path.
     names: tuple[str, ...] = field(init=False, default=())
     set_indices: tuple[int, ...] = field(init=False, default=())

@@ -37,6 +37,20 @@ def _list_unknown(lines: list[str], items: list[str], what: str, shown: int = 10
         lines.append(f"  ... and {len(items) - shown} more unknown {what}s (--json lists them all)")
 
 
+def _settled_by(report: Report) -> str:
+    """How many scenes, choices and endings each method settled, and how many none did."""
+    tally = report.verdicts.methods()
+    unknown = sum(len(report.unknown(kind)) for kind in ("scenes", "choices", "endings"))
+    parts = [f"{n:,} by {method}" for method, n in sorted(tally.items(), key=lambda kv: -kv[1])]
+    return f"Verdicts: {', '.join(parts) or 'none'}; {unknown:,} unknown."
+
+
+def _proof(report: Report, kind: str, item: str) -> str:
+    """How an unreachable item was proven, when it was not by the exhaustive search."""
+    verdict = report.verdicts.items.get(kind, {}).get(item)
+    return f" (proven by {verdict.method})" if verdict and verdict.method != EXHAUSTIVE else ""
+
+
 def _assumptions(story: Story, report: Report) -> list[str]:
     """One line per broken or unsettled `assumes:`, located at it, with the shortest path that breaks it."""
     verdicts = report.assumptions
@@ -70,6 +84,7 @@ def format_report(story: Story, report: Report) -> str:
                 f"Random play then tried {report.sample_games:,} games (seed {report.sample_seed},"
                 f" {report.sample_ended:,} ended) to find paths to the rest."
             )
+        lines.append(_settled_by(report))
     lines.append("")
     lines.append(
         f"Endings ({len(report.ending_paths)} of {len(story.endings)} reachable{_unknown(report, 'endings')};"
@@ -101,7 +116,7 @@ def format_report(story: Story, report: Report) -> str:
     lines.append(f"Scenes: {reached} of {len(story.scenes)} reachable{_unknown(report, 'scenes')}.")
     for sid in report.unreached_scenes:
         scene = story.scenes[sid]
-        lines.append(f"  {scene.pos}: scene '{sid}' is never reached in real play")
+        lines.append(f"  {scene.pos}: scene '{sid}' is never reached in real play{_proof(report, 'scenes', sid)}")
     _list_unknown(lines, unknown_scenes, "scene")
     total = len(story.all_choices())
     taken = total - len(report.never_open) - len(report.unknown("choices"))
@@ -109,7 +124,7 @@ def format_report(story: Story, report: Report) -> str:
     for key in report.never_open:
         choice = story.choice(key)
         if choice is not None:
-            lines.append(f"  {choice.pos}: choice '{key}' is never open in real play")
+            lines.append(f"  {choice.pos}: choice '{key}' is never open in real play{_proof(report, 'choices', key)}")
     _list_unknown(lines, report.unknown("choices"), "choice")
     if report.dead_ends:
         lines.append(

@@ -15,6 +15,8 @@ from typing import Any
 REACHABLE, UNREACHABLE, UNKNOWN = "reachable", "unreachable", "unknown"
 EXHAUSTIVE = "exhaustive search"
 RANDOM_PLAY = "random play"
+ABSTRACT = "abstract interpretation"
+DIRECTED = "directed search"
 KINDS = ("scenes", "choices", "endings")
 
 

@@ -1,0 +1,84 @@
+"""The abstract interpretation proves only what is true: checked against exhaustive search on random stories."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import test_explore_bruteforce as plain
+import test_explore_bruteforce_weave as weave
+from conftest import StoryFactory
+from ifengine.abstract import prove_unreachable
+from ifengine.explorer import explore
+from ifengine.loader import load_story
+
+
+def unreachable_by_search(story):  # type: ignore[no-untyped-def]
+    report = explore(story)
+    assert report.complete
+    return {kind: set(report.verdicts.with_status(kind, "unreachable")) for kind in ("scenes", "choices", "endings")}
+
+
+@pytest.mark.parametrize(
+    ("generator", "manifest", "seed"),
+    [(plain.random_story, plain.MANIFEST, s) for s in range(150)]
+    + [(weave.random_story, weave.MANIFEST, s) for s in range(100)],
+)
+def test_nothing_proven_unreachable_is_reachable(tmp_path: Path, generator, manifest: str, seed: int) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "story.yaml").write_text(manifest)
+    (tmp_path / "scenes.yaml").write_text(generator(random.Random(seed)))
+    story = load_story(str(tmp_path))
+    proof = prove_unreachable(story, lambda: None)
+    truth = unreachable_by_search(story)
+    assert proof.complete
+    assert proof.scenes <= truth["scenes"]
+    assert proof.choices <= truth["choices"]
+    assert proof.endings <= truth["endings"]
+
+
+def test_it_proves_what_the_scene_graph_cannot_show(make_story: StoryFactory) -> None:
+    """A choice guarded by a number that can never get that high, and a scene behind it."""
+    manifest = """\
+    id: gate
+    title: Gate
+    start: a
+    state:
+      n: {type: int, min: 0, max: 9}
+      f: {type: flag}
+      bag: {type: set, of: {key: A key, coin: A coin}}
+    endings:
+      open: {title: Open, theme: t}
+      shut: {title: Shut, theme: t}
+    """
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Wait, do: n += 1, goto: b}
+          - {text: Take the coin, do: bag += coin, goto: b}
+      b:
+        choices:
+          - {text: Force it, if: n >= 3, goto: inside}
+          - {text: Use the key, if: key in bag, goto: inside}
+          - {text: Use the flag, if: f and seen(inside), goto: inside}
+          - {text: Give up, goto: shut}
+      inside:
+        ending: open
+      shut:
+        ending: shut
+    """
+    story = load_story(str(make_story(manifest, scenes=scenes)))
+    proof = prove_unreachable(story, lambda: None)
+    assert proof.choices == {"b:force-it", "b:use-the-key", "b:use-the-flag"}
+    assert proof.scenes == {"inside"} and proof.endings == {"open"}
+
+
+def test_a_budget_stop_proves_nothing(make_story: StoryFactory) -> None:
+    chain = "".join(f"  s{i}:\n    choices: [{{text: On, goto: s{i + 1}}}]\n" for i in range(400))
+    scenes = f"scenes:\n  a:\n    goto: s0\n{chain}  s400:\n    ending: win\n  lost:\n    ending: lose\n"
+    story = load_story(str(make_story(scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).scenes == {"lost"}
+    stopped = prove_unreachable(story, lambda: "time budget")
+    assert not stopped.complete and not (stopped.scenes or stopped.choices or stopped.endings)
