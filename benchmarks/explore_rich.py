@@ -1,0 +1,150 @@
+"""Issue 12's targets for `explore`, measured in one run; prints a table. Not part of the test suite.
+
+    python benchmarks/explore_rich.py           # bundled story vs dict inserts, the 1,000-scene rich story, growth
+    python benchmarks/explore_rich.py --quick   # the rich story at 200 scenes only
+
+1. The bundled story: explore time as a ratio to the same number of dict inserts
+   (a floor: one insert of a small tuple key per state), both in this run,
+   interleaved, medians of five.
+2. The rich story (1,000 scenes, 10 ints + 10 flags + 2 sets + visit reads)
+   under the CLI's default budgets (60 s, 2 GiB): verdicts by method, unknowns,
+   time and peak memory; then 10,000 seeded random games check that nothing a
+   game reaches was reported unreachable.
+3. Growth: the same story generator at more scenes and more state.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from richstory import write_story  # noqa: E402
+
+from ifengine.budget import Limits, budget_check  # noqa: E402
+from ifengine.explorer import explore  # noqa: E402
+from ifengine.loader import load_story  # noqa: E402
+from ifengine.model import Story  # noqa: E402
+from ifengine.runtime import GameError, begin, choices_open, step  # noqa: E402
+from ifengine.state import GameState  # noqa: E402
+
+BUNDLED = HERE.parent / "story" / "no-one-saw-us-leave"
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def budget(seconds: float, memory: int):  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+
+    def phase(name: str):  # type: ignore[no-untyped-def]
+        spent = time.monotonic() - started
+        share = 0.8 * seconds if name == "search" else seconds - spent
+        return budget_check(Limits(max(share, 0.0), memory), time.monotonic, lambda: int(rss_mib() * 2**20))
+
+    return phase
+
+
+def dict_inserts(n: int) -> float:
+    started = time.perf_counter()
+    table: dict[tuple[int, int, int], int] = {}
+    for i in range(n):
+        table[(i, i & 7, i >> 3)] = i
+    return time.perf_counter() - started
+
+
+def bundled() -> None:
+    story = load_story(str(BUNDLED))
+    states = explore(story).states
+    ours, floor = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        explore(story)
+        ours.append(time.perf_counter() - started)
+        floor.append(dict_inserts(states))
+    o, f = statistics.median(ours), statistics.median(floor)
+    print(f"| bundled story: explore | {o:.2f} s | {states:,} states; {states / o:,.0f} states/s |")
+    print(f"| bundled story: {states:,} dict inserts | {f:.3f} s | ratio explore / inserts {o / f:.1f}x |")
+
+
+def random_reached(story: Story, games: int, seed: int) -> dict[str, set[str]]:
+    """What seeded uniform random games reach: every scene entered, choice taken, ending."""
+    rng = random.Random(seed)
+    reached: dict[str, set[str]] = {"scenes": set(), "choices": set(), "endings": set()}
+
+    def draw(weights):  # type: ignore[no-untyped-def]
+        return rng.choices(range(len(weights)), weights)[0]
+
+    for _ in range(games):
+        state = GameState(*begin(story, None, draw))
+        reached["scenes"].update(state.visits)
+        for _ in range(5000):
+            if state.ending is not None:
+                reached["endings"].add(state.ending)
+                break
+            open_ = choices_open(story, state.scene, state.values, state.visits, state.taken)
+            if not open_:
+                break
+            choice = rng.choice(open_)
+            reached["choices"].add(choice.key)
+            try:
+                state = GameState(*step(story, choice, state.values, state.visits, state.taken, (), (), None, None, state.stack, draw))
+            except GameError:
+                break
+            reached["scenes"].update(state.visits)
+    return reached
+
+
+def rich(size: int, ints: int, flags: int, sets: int, check_games: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_story(root, size, seed=1, ints=ints, flags=flags, sets=sets)
+        story = load_story(str(root))
+        started = time.perf_counter()
+        report = explore(story, budget=budget(60, 2 * 2**30))
+        took = time.perf_counter() - started
+        peak = rss_mib()
+        counts = {k: report.verdicts.counts(k) for k in ("scenes", "choices", "endings")}
+        unknown = sum(c["unknown"] for c in counts.values())
+        methods = ", ".join(f"{n:,} {m}" for m, n in sorted(report.verdicts.methods().items(), key=lambda kv: -kv[1]))
+        false = "not checked"
+        if check_games:
+            reached = random_reached(story, check_games, seed=7)
+            wrong = sum(
+                1
+                for kind, items in reached.items()
+                for item in items
+                if report.verdicts.items[kind].get(item) is not None
+                and report.verdicts.items[kind][item].status == "unreachable"
+            )
+            false = f"{wrong} false verdicts against {check_games:,} random games"
+        how = "complete" if report.complete else f"stopped by {report.stopped_by}"
+        print(
+            f"| rich {size:,} scenes, {ints} ints + {flags} flags + {sets} sets | {took:.1f} s, peak RSS {peak:,.0f} MiB"
+            f" | {report.states:,} states ({how}); verdicts: {methods}; {unknown:,} unknown; {false} |"
+        )
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(f"explore benchmarks, {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}")
+    print("| measure | value | note |\n| --- | ---: | --- |")
+    if not quick:
+        bundled()
+    rich(200 if quick else 1000, 10, 10, 2, 10_000)
+    if not quick:
+        for size, ints, flags, sets in ((200, 2, 2, 0), (200, 4, 4, 1), (500, 10, 10, 2), (2000, 10, 10, 2)):
+            rich(size, ints, flags, sets, 0)
+
+
+if __name__ == "__main__":
+    main()
