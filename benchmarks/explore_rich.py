@@ -97,7 +97,9 @@ def random_reached(story: Story, games: int, seed: int) -> dict[str, set[str]]:
             choice = rng.choice(open_)
             reached["choices"].add(choice.key)
             try:
-                state = GameState(*step(story, choice, state.values, state.visits, state.taken, (), (), None, None, state.stack, draw))
+                state = GameState(
+                    *step(story, choice, state.values, state.visits, state.taken, (), (), None, None, state.stack, draw)
+                )
             except GameError:
                 break
             reached["scenes"].update(state.visits)

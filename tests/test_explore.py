@@ -151,3 +151,34 @@ def test_long_witness_paths_are_cut_in_the_middle_of_the_text_report(tmp_path: P
     assert "s30:on-30" not in text
     assert "... 20 more choices (--json has them all) ..." in text
     assert len(report.ending_paths["done"]) == 60
+
+
+def test_keys_leave_out_visits_to_scenes_that_cannot_lead_here(make_story) -> None:  # type: ignore[no-untyped-def]
+    """seen(side) is read at the end; at 'early', which 'side' cannot reach, it is always false: not in the key."""
+    from ifengine.liveness import liveness, without_unseen
+
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Early, goto: early}
+      early:
+        choices:
+          - {text: Side, goto: side}
+          - {text: Straight, goto: late}
+      side:
+        goto: late
+      late:
+        choices:
+          - {text: Win, if: seen(side), goto: won}
+          - {text: Lose, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    live = liveness(story).at_choice
+    pruned = without_unseen(story, live)
+    assert ("seen", "side") in live["early"] and ("seen", "side") not in pruned["early"]
+    assert ("seen", "side") in pruned["late"]

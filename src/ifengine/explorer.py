@@ -21,7 +21,7 @@ from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import find_witnesses
 from .findings import Plan, Report
-from .liveness import KeyFunction, liveness, projector, scenes_counted
+from .liveness import KeyFunction, liveness, projector, scenes_counted, without_unseen
 from .model import Story
 from .random_play import random_playthrough, sample
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
@@ -82,8 +82,9 @@ def _explore(story: Story, plan: Plan) -> Report:
     report = Report(limit=max_states)
     live = liveness(story)
     # One (key function, key -> node) table per scene, so a key need not name its scene.
+    atoms = without_unseen(story, live.at_choice)
     tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
-        sid: (projector(story, live.at_choice.get(sid, frozenset())), {}) for sid in story.scenes
+        sid: (projector(story, atoms.get(sid, frozenset())), {}) for sid in story.scenes
     }
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
     watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`

@@ -127,6 +127,35 @@ def liveness(story: Story) -> Liveness:
     return Liveness({sid: frozenset(atoms) for sid, atoms in choice_point.items()})
 
 
+def without_unseen(story: Story, at_choice: Mapping[str, frozenset[Atom]]) -> dict[str, frozenset[Atom]]:
+    """Each scene's atoms without the visit counts of scenes that cannot lead to it.
+
+    At a scene that X cannot reach, `seen(X)` is always false and `visits(X)`
+    always 0, so keeping them in the key only makes it longer (on a large story
+    most visit entries are of this kind). Reachability is followed forwards
+    from each scene whose count is read, so the cost grows with those only.
+    """
+    read = {a[1] for atoms in at_choice.values() for a in atoms if a[0] in ("seen", "visits")}
+    reach: dict[str, set[str]] = {}
+    for start in read:
+        if start not in story.scenes:
+            continue
+        seen: set[str] = set()
+        todo = list(story.scenes[start].targets)
+        while todo:
+            sid = todo.pop()
+            if sid not in seen and sid in story.scenes:
+                seen.add(sid)
+                todo.extend(story.scenes[sid].targets)
+        reach[start] = seen
+    return {
+        sid: frozenset(
+            a for a in atoms if a[0] not in ("seen", "visits") or a[1] == sid or sid in reach.get(a[1], (sid,))
+        )
+        for sid, atoms in at_choice.items()
+    }
+
+
 def scenes_counted(story: Story) -> frozenset[str]:
     """Scenes whose visit count some condition or effect reads (`seen`, `visits`).
 
