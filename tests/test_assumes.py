@@ -132,7 +132,7 @@ def test_check_counts_a_variable_read_by_an_assumption_as_used(make_story: Story
     manifest = MANIFEST.replace("  late: {type: flag}\n", "  late: {type: flag}\n  rain: {type: flag}\n")
     story = load_story(str(make_story(manifest, scenes=SCENES.replace("seen(hall)", "not rain"))))
     messages = [d.message for d in check_story(story)]
-    assert "variable 'rain' is never changed, so it is always False" in messages
+    assert "variable 'rain' is never changed, so it is always false" in messages
     assert "variable 'rain' is never used" not in messages
 
 

@@ -94,6 +94,9 @@ def test_save_quit_start_again_and_load_in_a_real_terminal(terminal: Terminal) -
     assert terminal.exited()
 
     terminal.start(command)
+    terminal.wait_for("You have a game in progress: Episode 1, On the shore, 2 choices, saved just now. Continue it?")
+    terminal.type("n")  # a new game: the one in progress is kept
+    terminal.wait_for("Starting a new game. The other one is kept")
     terminal.wait_for("Search the boat")
     terminal.type("load mine")
     terminal.wait_for("Loaded 'mine': On the shore, after 2 choices.")
@@ -121,3 +124,21 @@ def test_ctrl_c_asks_before_leaving_in_a_real_terminal(terminal: Terminal) -> No
     terminal.type("y")
     assert terminal.exited()
     assert os.path.isfile(Path(terminal.env["IFENGINE_SAVES"]) / "lighthouse" / "autosave.json")
+
+
+def test_a_returning_player_is_offered_the_game_in_progress(terminal: Terminal) -> None:
+    command = f"{sys.executable} -m ifengine play {LIGHTHOUSE}"
+    terminal.start(command)
+    terminal.wait_for("Search the boat")
+    terminal.type("1")
+    terminal.wait_for("you find an oil lamp")
+    terminal.type("quit")
+    assert terminal.exited()
+    terminal.start(command)
+    terminal.wait_for("Continue it? [Y/n]")
+    terminal.type("")
+    screen = terminal.wait_for("Continuing: On the shore, after 1 choice.")
+    assert (
+        "Wade out to the rocks" in terminal.wait_for("Wade out to the rocks")
+        and "Search the boat" not in screen.split("Continuing")[-1]
+    )

@@ -12,6 +12,7 @@ from .diagnostics import Diagnostic, Pos, error, suggest, warning
 from .expr import MAX_STRING, Atom, Effect, tokenize
 from .model import RETURN, Story
 from .runtime import MAX_HOPS
+from .words import story_value
 
 
 def _scene_links(story: Story) -> list[Diagnostic]:
@@ -183,7 +184,7 @@ def _variable_use(story: Story) -> list[Diagnostic]:
             found.append(
                 warning(
                     var.pos,
-                    f"variable '{var.name}' is never changed, so it is always {var.default!r}",
+                    f"variable '{var.name}' is never changed, so it is always {story_value(var.default)}",
                     "add an effect that changes it",
                 )
             )

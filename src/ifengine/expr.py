@@ -266,7 +266,7 @@ class Type:
         names = {"int": "a number", "bool": "true/false", "str": "text"}
         if self.kind in names:
             return names[self.kind]
-        return f"a {self.kind} ({self.var})"
+        return f"{'an' if self.kind == 'enum' else 'a'} {self.kind} ({self.var})"
 
 
 INT, BOOL, STR = Type("int"), Type("bool"), Type("str")

@@ -16,6 +16,7 @@ from .budget import StopReason
 from .check import linked_from_start
 from .explorer import explore
 from .model import RETURN, Scene, Story
+from .words import count
 
 LABEL_WORDS = 34  # characters of choice text kept on an edge
 CONDITION_CHARS = 40
@@ -163,7 +164,7 @@ def explored_map(
             f"exploration stopped by the {report.stopped_by}: only scenes that no choice or route leads to are flagged"
         )
         return story_map(story, unlinked, notes=(note,))
-    note = f"explored: {report.states:,} states; unreachable scenes and never-open choices are proven so"
+    note = f"explored: {count(report.states, 'state')}; unreachable scenes and never-open choices are proven so"
     return story_map(story, report.unreached_scenes, report.never_open, notes=(note,))
 
 

@@ -26,6 +26,7 @@ from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
 from .names import is_portable_story_id
 from .regularfile import kind_of
 from .text import Template, compile_template, find_control
+from .words import article
 from .yamlsource import Loc, Map, Seq, SourceError, load_bytes, read_bytes
 
 MANIFEST_NAME = "story.yaml"
@@ -364,7 +365,7 @@ class _Loader:
         typed_keys = set().union(*schema.VARIABLE_KEYS_BY_TYPE.values())
         for key in decl:
             if key in typed_keys and key not in schema.VARIABLE_KEYS_BY_TYPE[type_]:
-                self.ctx.error(decl.key_loc(key).pos, f"'{key}' does not apply to a {type_} variable")
+                self.ctx.error(decl.key_loc(key).pos, f"'{key}' does not apply to {article(str(type_))} variable")
         public, on_line = self.shown(decl, what)
         common = dict(
             name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .explorer import Report
 from .model import Story
 from .verdicts import EXHAUSTIVE
+from .words import count
 
 MAX_SHOWN_STEPS = 40  # a longer path is cut in the middle; --json keeps it whole
 
@@ -72,16 +73,16 @@ def _assumptions(story: Story, report: Report) -> list[str]:
 
 
 def format_report(story: Story, report: Report) -> str:
-    lines = [f"Explored {story.title}: {report.states:,} distinct states."]
+    lines = [f"Explored {story.title}: {count(report.states, 'distinct state')}."]
     if not report.complete:
         lines.append(
-            f"INCOMPLETE: the search was stopped by the {report.stopped_by} after {report.states:,} states; "
+            f"INCOMPLETE: the search was stopped by the {report.stopped_by} after {count(report.states, 'state')}; "
             "what it did not reach is unknown, not unreachable (raise --max-states, --max-seconds or "
             "--max-memory, or give fewer variables a say in the same scenes)."
         )
         if report.sample_games:
             lines.append(
-                f"Random play then tried {report.sample_games:,} games (seed {report.sample_seed},"
+                f"Random play then tried {count(report.sample_games, 'game')} (seed {report.sample_seed},"
                 f" {report.sample_ended:,} ended) to find paths to the rest."
             )
         lines.append(_settled_by(report))
@@ -99,17 +100,21 @@ def format_report(story: Story, report: Report) -> str:
             lines.append(f"  {status}  {ending.id}: {ending.title}")
         else:
             found = _method(report, "endings", ending.id)
-            lines.append(f"  {share_text}  {ending.id}: {ending.title} ({found}: {len(path)} choices)")
+            lines.append(f"  {share_text}  {ending.id}: {ending.title} ({found}: {count(len(path), 'choice')})")
             lines.append(f"           {_steps(story, path)}")
     if report.stuck_share:
         lines.append(f"  {report.stuck_share * 100:5.1f}%  (stuck in a dead end)")
     if report.shortest and report.loops:
         lines.append(
-            f"Playthroughs take at least {report.shortest} choices, and a game can go on without end:"
+            f"Playthroughs take at least {count(report.shortest, 'choice')}, and a game can go on without end:"
             " some choices lead back to a state already passed."
         )
     elif report.shortest:
-        lines.append(f"Playthroughs take {report.shortest} to {report.longest} choices.")
+        lines.append(
+            f"Playthroughs take {count(report.longest, 'choice')}."
+            if report.shortest == report.longest
+            else f"Playthroughs take {report.shortest} to {report.longest} choices."
+        )
     lines.append("")
     unknown_scenes = report.unknown("scenes")
     reached = len(story.scenes) - len(report.unreached_scenes) - len(unknown_scenes)

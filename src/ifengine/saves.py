@@ -30,6 +30,9 @@ from .state import GameState, StateError, from_data
 GALLERY_FORMAT = "ifengine-endings"
 AUTOSAVE = "autosave"
 PREVIOUS = "autosave-previous"  # the autosave of the game before, kept when a new game starts
+# The autosaves of the last games played, newest first: a new game's first autosave moves the
+# others one place down (see `SaveStore.autosave`).
+KEPT_SLOTS = (AUTOSAVE, PREVIOUS, "autosave-3", "autosave-4", "autosave-5")
 DEFAULT_FOLDER = "saves"
 ENV_FOLDER = "IFENGINE_SAVES"
 SLOT_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
@@ -49,7 +52,7 @@ def check_slot(name: str) -> str:
         )
     if name.lower() in DEVICE_NAMES:
         raise SaveError(f"'{name}' cannot be a slot name: Windows keeps it for a device; choose another name")
-    reserved = next((r for r in (AUTOSAVE, PREVIOUS) if r == name.lower() and r != name), None)
+    reserved = next((r for r in KEPT_SLOTS if r == name.lower() and r != name), None)
     if reserved is not None:
         raise SaveError(
             f"'{name}' cannot be a slot name: it differs from the game's own slot '{reserved}' only by case; "
@@ -167,10 +170,14 @@ class SaveStore:
         return path
 
     def autosave(self, state: GameState, game: str, created: float, now: float, play_seconds: float) -> list[str]:
-        """Write the autosave; if it holds another game, keep that one as `autosave-previous` first.
+        """Write the autosave; if it holds another game, that game moves down the kept autosaves first.
 
-        A file that cannot be read never replaces one that can: it is moved aside
-        under its own name, and the returned one-line notes tell the player where.
+        The autosaves of the last KEPT_GAMES distinct games are kept (`autosave`,
+        `autosave-previous`, `autosave-3`, ...). When one more game starts and
+        all are taken, the shortest game (fewest choices; the oldest of equals)
+        is the one let go, so a long game is never pushed out by a game of one
+        choice. A file that cannot be read never replaces one that can: it is
+        moved aside under its own name, and the returned notes tell the player.
         """
         path = self.path(AUTOSAVE)
         notes: list[str] = []
@@ -179,20 +186,48 @@ class SaveStore:
             notes.append(self._set_aside(path, current, now))
             current = None
         if current is not None and current != game:
-            previous = self.path(PREVIOUS)
-            damaged = self._game_in(previous, remembered=False)
-            if isinstance(damaged, Damaged):
-                notes.append(self._set_aside(previous, damaged, now))
-            try:
-                os.replace(path, previous)
-            except OSError as exc:
-                raise SaveError(
-                    f"{shown(path)}: cannot keep the previous game's autosave: {_io_problem(exc)}"
-                ) from None
+            notes += self._make_room(now)
         self._autosaved = None
         self.write(AUTOSAVE, state, game, created, now, play_seconds, self._autosaved_history)
         identity = _identity(path)
         self._autosaved = (game, identity) if identity is not None else None
+        return notes
+
+    def _make_room(self, now: float) -> list[str]:
+        """Move each kept game's autosave one place down, letting the shortest go if every place is taken."""
+        notes: list[str] = []
+        kept: list[tuple[str, int]] = []  # (slot, choices) of readable kept autosaves, newest first
+        for slot in KEPT_SLOTS:
+            path = self.path(slot)
+            if not os.path.lexists(path):
+                continue
+            try:
+                save = decode(slot, path, read_text(path))
+            except Damaged as exc:
+                notes.append(self._set_aside(path, exc, now))
+                continue
+            history = save.state.get("history")
+            kept.append((slot, len(history) if isinstance(history, list) else 0))
+        if len(kept) >= len(KEPT_SLOTS):
+            # The shortest game goes; among equals the oldest (the last in the list).
+            fewest = min(choices for _, choices in kept)
+            victim = [slot for slot, choices in kept if choices == fewest][-1]
+            try:
+                os.remove(self.path(victim))
+            except OSError as exc:
+                raise SaveError(f"{shown(self.path(victim))}: cannot make room: {_io_problem(exc)}") from None
+            kept = [k for k in kept if k[0] != victim]
+        # Shift down from the oldest, so no move lands on a file still to be moved.
+        targets = list(KEPT_SLOTS[1 : len(kept) + 1])
+        for (slot, _), target in reversed(list(zip(kept, targets, strict=True))):
+            if slot == target:
+                continue
+            try:
+                os.replace(self.path(slot), self.path(target))
+            except OSError as exc:
+                raise SaveError(
+                    f"{shown(self.path(slot))}: cannot keep this game's autosave: {_io_problem(exc)}"
+                ) from None
         return notes
 
     def _game_in(self, path: str, remembered: bool = True) -> str | Damaged | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
@@ -19,7 +20,7 @@ from typing import TextIO
 from .. import recording
 from ..model import Story
 from ..savejson import shown
-from ..saves import ENV_FOLDER, SaveError, SaveStore, default_folder
+from ..saves import AUTOSAVE, ENV_FOLDER, Loaded, SaveError, SaveStore, default_folder
 from .outputs import Note, Output
 from .session import Recorder, Session
 from .watch import Watcher
@@ -74,6 +75,13 @@ def play(
     opening: list[Output] | None = None
     if options.resume:
         opening = _resume(session, store)
+    elif not piped and session.persist:
+        offer = in_progress(store)
+        if offer is not None:
+            answer = _ask(stdin, stdout, offer_question(story, offer))
+            if answer is None:  # the input closed: nothing was played, nothing to save
+                return 0
+            opening = session.resume(offer) if answer else _fresh(session)
     watcher = Watcher(story.root) if options.watch else None
     plain = options.plain or piped or not stdout.isatty() or bool(env.get("NO_COLOR"))
     if plain:
@@ -95,6 +103,63 @@ def play(
     from . import fancy
 
     return fancy.run(session, watcher=watcher, renderer=renderer)
+
+
+def in_progress(store: SaveStore) -> Loaded | None:
+    """The game the autosave holds, if it has not ended and still fits the story; None otherwise (never an error)."""
+    try:
+        loaded = store.load(AUTOSAVE)
+    except SaveError:
+        return None
+    return loaded if loaded.state.ending is None and loaded.state.history else None
+
+
+def offer_question(story: Story, loaded: Loaded) -> str:
+    """Where and when the game in progress was left, and the question, in one line."""
+    state, meta = loaded.state, loaded.save.meta
+    scene = story.scenes[state.scene]
+    episode = f"Episode {scene.episode.number}, " if scene.episode is not None else ""
+    choices = len(state.history)
+    return (
+        f"You have a game in progress: {episode}{scene.title}, {choices} choice{'s' * (choices != 1)},"
+        f" saved {ago(time.time() - meta.saved)}. Continue it? [Y/n] "
+    )
+
+
+def ago(seconds: float) -> str:
+    """How long ago, as a reader says it."""
+    minutes = int(max(seconds, 0) // 60)
+    if minutes < 1:
+        return "just now"
+    for size, unit in ((60 * 24, "day"), (60, "hour"), (1, "minute")):
+        if minutes >= size:
+            n = minutes // size
+            return f"{n} {unit}{'s' * (n != 1)} ago"
+    return "just now"
+
+
+def _ask(stdin: TextIO, stdout: TextIO, question: str) -> bool | None:
+    """Yes (the default) or no from the terminal; None when the input closes."""
+    while True:
+        stdout.write(question)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return None
+        answer = line.strip().lower()
+        if answer in ("", "y", "yes", "c", "continue"):
+            return True
+        if answer in ("n", "no", "new"):
+            return False
+        stdout.write("Type y to continue that game, or n to start a new one.\n")
+
+
+def _fresh(session: Session) -> list[Output]:
+    return [
+        Note("Starting a new game. The other one is kept: type saves to see it, and load to go back to it."),
+        *session.opening(),
+    ]
 
 
 def _resume(session: Session, store: SaveStore) -> list[Output]:

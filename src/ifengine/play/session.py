@@ -20,6 +20,7 @@ from ..recording import Recording
 from ..runtime import GameError, Turn, choose, describe, start, start_at, take
 from ..saves import AUTOSAVE, PREVIOUS, Loaded, SaveError, SaveStore
 from ..state import GameState, StateError, from_data, to_data
+from ..words import count
 from .outputs import EndScreen, Info, Note, Output, Show, Table
 from .views import SAVES_COLUMNS, duration, journal_rows, path_rows, saves_rows, status_parts, status_rows, where_rows
 
@@ -253,7 +254,7 @@ class Session:
         )
         self.choices_since_save = 0
         scene = self.story.scenes[state.scene]
-        out: list[Output] = [Note(f"{verb}: {scene.title}, after {len(state.history)} choices.")]
+        out: list[Output] = [Note(f"{verb}: {scene.title}, after {count(len(state.history), 'choice')}.")]
         out += [Note(f"Note: {note}.") for note in loaded.notes]
         if not self.past and state.history:
             out.append(Note("Undo can only go back to this point: the story changed since the save."))
