@@ -34,9 +34,13 @@ DEFAULT_MAX_STATES = 2_000_000
 CHECK_EVERY = 4096  # new states between budget checks
 
 
+_NO_VISITS: dict[str, int] = {}  # shared by every state that needs no count (runtime copies before writing)
+
+
 def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, int]:
-    """The visit counts play can read (see `scenes_counted`), in the order they were made."""
-    return {scene: n for scene, n in visits.items() if scene in counted}
+    """The visit counts that can still be read from here, in the order they were made."""
+    kept = {scene: n for scene, n in visits.items() if scene in counted}
+    return kept or _NO_VISITS
 
 
 def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
@@ -83,6 +87,8 @@ def _explore(story: Story, plan: Plan) -> Report:
     live = liveness(story)
     # One (key function, key -> node) table per scene, so a key need not name its scene.
     atoms = without_unseen(story, live.at_choice)
+    # A queued state keeps only the visit counts something downstream of its scene reads.
+    keep = {sid: frozenset(a[1] for a in atoms.get(sid, ()) if a[0] in ("seen", "visits")) for sid in story.scenes}
     tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
         sid: (projector(story, atoms.get(sid, frozenset())), {}) for sid in story.scenes
     }
@@ -148,7 +154,7 @@ def _explore(story: Story, plan: Plan) -> Report:
             via.append("")
             depth.append(0)
         table[key] = node
-        queue.append((node, (first[0], first[1], _counted(first[2], counted), first[3], (), (), None, first[7])))
+        queue.append((node, (first[0], first[1], _counted(first[2], keep[first[0]]), first[3], (), (), None, first[7])))
     chancy = story.uses_chance
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
@@ -202,7 +208,6 @@ def _explore(story: Story, plan: Plan) -> Report:
                                 grew = True
                         if grew:
                             watching = counted | (story.scenes.keys() - reached_scenes)
-                        next_visits = _counted(next_visits, counted)
                     if ending is not None:
                         children.append(ending_code[ending])
                         if ending not in ending_paths:
@@ -219,6 +224,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                         continue
                     child = len(edges)
                     table[key] = child
+                    if next_visits:
+                        next_visits = _counted(next_visits, keep[next_scene])
                     edges.append([])
                     children.append(child)
                     parents.append(node)
