@@ -168,10 +168,46 @@ def test_restart_can_be_undone(story: Story) -> None:
     session = session_for(story)
     play(session, "1", "1")
     before = session.turn.state
-    play(session, "restart")
+    play(session, "restart", "restart")  # nothing keeps this game, so the first restart asks
     assert session.turn.state.history == ()
     play(session, "undo")
     assert session.turn.state == before
+
+
+def test_restart_asks_once_when_nothing_keeps_the_game(story: Story) -> None:
+    session = session_for(story)
+    play(session, "1")
+    first = session.handle("restart")
+    assert errors(first) == [
+        "Restart? Your last 1 choice is not saved; type restart again to start over, or save first."
+    ]
+    assert session.turn.state.history == ("shore:search-the-boat",)
+    play(session, "status")  # anything else in between: the question is asked again
+    play(session, "restart")
+    assert session.turn.state.history == ("shore:search-the-boat",)
+    play(session, "restart")
+    assert session.turn.state.history == ()
+
+
+def test_restart_with_an_autosave_does_not_ask_and_says_the_game_is_kept(story: Story, store: SaveStore) -> None:
+    session = Session(story, store, clock=Clock())
+    play(session, "1")
+    out = session.handle("restart")
+    assert session.turn.state.history == () and "The game you left is kept among your saves" in notes(out)[0]
+
+
+def test_undoing_a_restart_brings_back_that_games_clock_and_id(story: Story) -> None:
+    clock = Clock()
+    session = session_for(story, clock=clock)
+    game = session.game
+    play(session, "1")
+    clock.now += 180
+    play(session, "restart", "restart")
+    clock.now += 19
+    assert session.play_seconds() == 19 and session.game != game
+    play(session, "undo")
+    clock.now += 1
+    assert session.game == game and session.play_seconds() == 181
 
 
 # --- saving and loading ------------------------------------------------------------------

@@ -68,6 +68,9 @@ class Session:
     seen_here: set[str] = field(default_factory=set)
     _play_base: float = 0.0
     _resumed: float = field(init=False)
+    # Undo across a restart brings back the game left: (undo depth, game id, created, play seconds then).
+    _restarts: list[tuple[int, str, float, float]] = field(default_factory=list)
+    _restart_asked: bool = False
 
     def __post_init__(self) -> None:
         self.turn = start(self.story, seed=self.seeds())
@@ -115,6 +118,8 @@ class Session:
         return [c for c in names if c.startswith(word)]
 
     def run_command(self, name: str, arg: str = "") -> list[Output]:
+        if name != "restart":
+            self._restart_asked = False
         if name == "save":
             return self.cmd_save(arg)
         if name == "load":
@@ -159,16 +164,32 @@ class Session:
         return [Note("Goodbye.")]
 
     def cmd_restart(self) -> list[Output]:
+        risk = self.at_risk()
+        if risk and not self._restart_asked:  # nothing keeps this game: ask once
+            self._restart_asked = True
+            return [
+                Note(f"Restart? {risk[0].upper()}{risk[1:]}; type restart again to start over, or save first.", True)
+            ]
+        self._restart_asked = False
+        self._restarts.append((len(self.past), self.game, self.created, self.play_seconds()))
         self.past.append(self.turn.state)
         self.turn = start(self.story, seed=self.seeds())
         self.finished = self.turn.ending is not None
         self.game, self.created, self._play_base, self._resumed = new_game_id(), self.clock(), 0.0, self.clock()
         self.choices_since_save = 0
-        return [Note("Starting again."), *self.opening(), *self._after_change()]
+        kept = (
+            " The game you left is kept among your saves (type saves), and undo takes you back to it."
+            if (self.persist and self.store is not None and not risk)
+            else ""
+        )
+        return [Note(f"Starting again.{kept}"), *self.opening(), *self._after_change()]
 
     def cmd_undo(self) -> list[Output]:
         if not self.past:
             return [Note("Nothing to undo: this is the start of the game.", True)]
+        if self._restarts and self._restarts[-1][0] == len(self.past) - 1:  # back over a restart: that game again
+            _, self.game, self.created, self._play_base = self._restarts.pop()
+            self._resumed = self.clock()
         self.turn = describe(self.story, self.past.pop())
         self.finished = self.turn.ending is not None
         self.choices_since_save = max(0, self.choices_since_save - 1)
