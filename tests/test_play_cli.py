@@ -223,5 +223,6 @@ def test_plain_terminal_mode_plays_on_after_an_ending(tmp_path: Path) -> None:
     _, read = scripted(*LIGHT, "restart", "quit")
     out = io.StringIO()
     assert plain.run_terminal(session, out, read) == 0  # type: ignore[arg-type]
-    assert "Type restart to play again, load to go back to a save, or quit." in out.getvalue()
+    said = out.getvalue()
+    assert said.count("Type undo to take back your last choice, restart to play again") == 1  # once, at the end
     assert out.getvalue().rstrip().endswith("Goodbye.")

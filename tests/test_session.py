@@ -358,7 +358,15 @@ def test_the_ending_screen_counts_endings_seen_across_playthroughs(story: Story,
 def test_after_an_ending_choices_are_refused_politely(story: Story) -> None:
     session = session_for(story)
     play(session, "1", "1", "1", "2")
-    assert errors(session.handle("1")) == ["The story has ended; type restart, load or quit."]
+    assert errors(session.handle("1")) == [
+        "The story has ended: type undo to take back your last choice, restart, load or quit."
+    ]
+
+
+def test_a_mistyped_command_gets_a_close_suggestion(story: Story) -> None:
+    session = session_for(story)
+    assert errors(session.handle("hlep")) == ["'hlep' is not a choice or a command; did you mean 'help'?"]
+    assert errors(session.handle("xyzzy")) == ["'xyzzy' is not a choice or a command; type a choice's number, or help."]
 
 
 # --- recording and live reload -----------------------------------------------------------

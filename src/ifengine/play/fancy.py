@@ -16,7 +16,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from rich.console import Console
 
-from .outputs import Note, Output
+from .outputs import AFTER_THE_END, EndScreen, Note, Output
 from .page import Renderer, pack, prose
 from .plain import leave_question
 from .session import COMMANDS, TAKES_SLOT, Session
@@ -89,8 +89,8 @@ async def _play(session: Session, renderer: Renderer, prompt: PromptSession[str]
             if await _leave(prompt, session):
                 return 0
             continue
-        if session.finished and not session.quit:
-            renderer.draw([Note("Type restart to play again, load to go back to a save, or quit.")])
+        if session.finished and not session.quit and any(isinstance(o, EndScreen) for o in outputs):
+            renderer.draw([Note(AFTER_THE_END)])  # said once, as the story ends
     return 0
 
 

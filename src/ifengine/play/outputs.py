@@ -24,6 +24,9 @@ class Show:
         return None
 
 
+AFTER_THE_END = "Type undo to take back your last choice, restart to play again, load to go back to a save, or quit."
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """A one-line message: `error` ones explain what to type instead."""

@@ -16,7 +16,7 @@ from typing import TextIO
 from ..model import Story
 from ..runtime import Turn
 from ..text import plain
-from .outputs import EndScreen, Info, Note, Output, Show, Table
+from .outputs import AFTER_THE_END, EndScreen, Info, Note, Output, Show, Table
 from .session import Session
 from .terminal import safe
 from .watch import Watcher
@@ -137,7 +137,8 @@ def run(
         if watcher is not None:
             render(watcher.poll(session), out, width)
         out.write(f"> {safe(line.rstrip())}\n")
-        render(session.handle(line), out, width)
+        outputs = session.handle(line)
+        render(outputs, out, width)
         if session.quit or session.finished:
             return 0
     out.write("! Input ended before the story did.\n")
@@ -165,11 +166,12 @@ def run_terminal(
             continue
         if watcher is not None:
             render(watcher.poll(session), out, width)
-        render(session.handle(line), out, width)
+        outputs = session.handle(line)
+        render(outputs, out, width)
         if session.quit:
             return 0
-        if session.finished:
-            render([Note("Type restart to play again, load to go back to a save, or quit.")], out, width)
+        if session.finished and any(isinstance(o, EndScreen) for o in outputs):  # said once, as the story ends
+            render([Note(AFTER_THE_END)], out, width)
 
 
 def leave_question(session: Session) -> str:

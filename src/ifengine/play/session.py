@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..chance import new_seed
+from ..diagnostics import suggest
 from ..model import Episode, Story
 from ..recording import Recording
 from ..runtime import GameError, Turn, choose, describe, start, start_at, take
@@ -106,6 +107,9 @@ class Session:
         if commands or options:
             names = commands + [f"{i}" for i in options]
             return [Note(f"'{text}' could mean {', '.join(names)}; type more of it.", True)]
+        close = suggest(word.lower(), COMMANDS)
+        if close:  # 'hlep' -> did you mean 'help'?
+            return [Note(f"'{text}' is not a choice or a command; {close}", True)]
         return [Note(f"'{text}' is not a choice or a command; type a choice's number, or help.", True)]
 
     @staticmethod
@@ -130,7 +134,7 @@ class Session:
     def pick(self, number: int) -> list[Output]:
         options = self.turn.options
         if self.finished:
-            return [Note("The story has ended; type restart, load or quit.", True)]
+            return [Note("The story has ended: type undo to take back your last choice, restart, load or quit.", True)]
         if not 1 <= number <= len(options):
             if not options:
                 return [Note("There is nothing to choose here; type undo or restart.", True)]
