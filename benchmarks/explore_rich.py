@@ -59,9 +59,13 @@ def budget(seconds: float, memory: int):  # type: ignore[no-untyped-def]
     started = time.monotonic()
 
     def phase(name: str):  # type: ignore[no-untyped-def]
+        """As the CLI budgets them (cli._explore_budget)."""
         spent = time.monotonic() - started
-        share = 0.8 * seconds if name == "search" else seconds - spent
-        return budget_check(Limits(max(share, 0.0), memory), time.monotonic, in_use)
+        if name == "search":
+            return budget_check(Limits(0.8 * seconds, memory), time.monotonic, in_use)
+        base = in_use()
+        allowance = max(memory - base, memory // 8)
+        return budget_check(Limits(max(seconds - spent, 0.0), allowance), time.monotonic, lambda: in_use() - base)
 
     return phase
 

@@ -85,7 +85,7 @@ def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
-    """Stop tests for the explorer's phases: the search gets 80% of the time, random play the rest."""
+    """Stop tests for the explorer's phases: the search gets 80% of the time, the later phases the rest."""
     import time
 
     from .budget import Limits, budget_check
@@ -94,8 +94,16 @@ def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
 
     def phase(name: str) -> StopReason:
         spent = time.monotonic() - started
-        share = 0.8 * args.max_seconds if name == "search" else args.max_seconds - spent
-        return budget_check(Limits(max(share, 0.0), args.max_memory), time.monotonic, _memory_in_use)
+        if name == "search":
+            return budget_check(Limits(0.8 * args.max_seconds, args.max_memory), time.monotonic, _memory_in_use)
+        # Later phases need little memory, but the search may leave the process near the budget
+        # (freed memory is not always given back): they count what they add, up to what is left,
+        # and at least an eighth of the budget, so a search stopped by memory still gets its proofs.
+        base = _memory_in_use()
+        allowance = max(args.max_memory - base, args.max_memory // 8)
+        return budget_check(
+            Limits(max(args.max_seconds - spent, 0.0), allowance), time.monotonic, lambda: _memory_in_use() - base
+        )
 
     return phase
 
