@@ -433,3 +433,36 @@ def test_a_reloaded_story_whose_scene_remains_starts_that_scene_again(make_story
     ]
     assert session.turn.state.scene == "a" and session.turn.state.history == ()
     assert session.turn.state.value(session.story, "n") == 0
+
+
+def test_the_ending_lists_key_choices_as_they_read_when_taken(make_story) -> None:  # type: ignore[no-untyped-def]
+    manifest = """\
+    id: path
+    title: Path
+    start: a
+    state:
+      coins: {type: int, min: 0, max: 99, default: 50, public: true}
+      plumbing: {type: flag}
+    endings:
+      done: {title: Done, theme: t}
+    """
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: "Spend five (now {coins})", do: coins += 5, goto: b}
+          - {text: Keep them, goto: b}
+      b:
+        choices:
+          - {text: Go on, do: plumbing = true, goto: c}
+      c:
+        ending: done
+    """
+    from ifengine.loader import load_story
+    from ifengine.play.views import key_choices
+
+    story = load_story(str(make_story(manifest, scenes=scenes)))
+    session = session_for(story)
+    play(session, "1", "1")
+    assert session.turn.ending is not None
+    assert key_choices(story, session.turn.state) == ["Spend five (now 50)"]  # not 55; the lone Go on is bookkeeping

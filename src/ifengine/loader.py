@@ -645,6 +645,7 @@ class _Loader:
             scenes=scenes_out,
             version=version if isinstance(version, int) else 1,
             author=str(manifest.get("author", "")),
+            credit=str(manifest.get("credit", "")),
             description=str(manifest.get("description", "")),
             fingerprint=self.hash.hexdigest()[:16],
             root=self.root,

@@ -245,6 +245,7 @@ class Story:
     version: int = 1
     author: str = ""
     description: str = ""
+    credit: str = ""  # the title card's line in place of "by <author>", as the story words it
     fingerprint: str = ""
     root: str = ""
     files: tuple[str, ...] = ()

@@ -25,6 +25,7 @@ MANIFEST = {
     "id": _f("str", "A short name for the story (letters, digits, - and _); saves remember it.", True),
     "title": _f("str", "The story's title.", True),
     "author": _f("str", "Who wrote it."),
+    "credit": _f("str", "The title card's line in place of 'by' and the author, worded as you like."),
     "description": _f("str", "One or two sentences for the title card."),
     "version": _f("int", "A whole number to raise when you publish a new version."),
     "start": _f("str", "The id of the first scene.", True),

@@ -23,6 +23,7 @@ from ..text import spans
 from .outputs import EndScreen, Info, Note, Output, Show, Table
 from .plain import UNSEEN
 from .terminal import safe
+from .views import credit_line
 
 _STYLES = {"": "", "i": "italic", "b": "bold", "bi": "bold italic"}
 READING_WIDTH = 72
@@ -79,8 +80,9 @@ class Renderer:
 
     def title(self) -> None:
         lines = outside(self.story.title, style="bold")
-        if self.story.author:
-            lines.append("\n" + safe(f"by {self.story.author}"), style="dim")
+        byline = credit_line(self.story)
+        if byline:
+            lines.append("\n" + safe(byline), style="dim")
         if self.story.description:
             lines.append("\n\n" + safe(self.story.description), style="italic")
         self._block(Panel(lines, padding=(1, 2) if self.measure >= 50 else (0, 1), border_style="dim"))

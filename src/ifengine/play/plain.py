@@ -19,6 +19,7 @@ from ..text import plain
 from .outputs import AFTER_THE_END, EndScreen, Info, Note, Output, Show, Table
 from .session import Session
 from .terminal import safe
+from .views import credit_line
 from .watch import Watcher
 
 UNSEEN = "???"
@@ -110,10 +111,14 @@ def _end_screen(screen: EndScreen, out: TextIO, width: int) -> None:
     out.write("\n")
 
 
-def title_card(story: Story, out: TextIO) -> None:
+def title_card(story: Story, out: TextIO, width: int = 72) -> None:
+    """The title, who it is by (or the story's own credit line), and its description, as the rich card has them."""
     out.write(safe(story.title) + "\n")
-    if story.author:
-        out.write(safe(f"by {story.author}") + "\n")
+    byline = credit_line(story)
+    if byline:
+        out.write(safe(_wrap(byline, width)) + "\n")
+    if story.description:
+        out.write("\n" + safe(_wrap(story.description, width)) + "\n")
 
 
 def _first(session: Session, opening: list[Output] | None) -> list[Output]:
@@ -129,7 +134,7 @@ def run(
     watcher: Watcher | None = None,
 ) -> int:
     """Play from lines of input until an ending (exit 0), quit (0) or end of input (1)."""
-    title_card(session.story, out)
+    title_card(session.story, out, width)
     render(_first(session, opening), out, width)
     if session.finished:
         return 0
@@ -154,7 +159,7 @@ def run_terminal(
     watcher: Watcher | None = None,
 ) -> int:
     """Plain mode in a terminal: prompt, play on after endings, ask before losing anything."""
-    title_card(session.story, out)
+    title_card(session.story, out, width)
     render(_first(session, opening), out, width)
     while True:
         try:

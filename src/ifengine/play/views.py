@@ -5,17 +5,26 @@ from __future__ import annotations
 import time
 
 from ..model import Story, Variable
+from ..runtime import GameError, open_choices, start, take
 from ..saves import BadSave, SaveFile
 from ..state import GameState
 from ..text import plain, tidy
 
 
+def credit_line(story: Story) -> str:
+    """The title card's second line: the story's `credit:` as written, else "by" its author."""
+    if story.credit:
+        return story.credit
+    return f"by {story.author}" if story.author else ""
+
+
 def choice_words(story: Story, state: GameState, key: str) -> str:
-    """A taken choice's words as the player read them (rendered against `state`)."""
+    """A choice's words as the player reads them in `state`."""
     choice = story.choice(key)
     if choice is None:
         return key
-    return " ".join(plain(tidy(choice.text.render(state.values, state.visits))).split())
+    moment = (state.visits.get(choice.scene, 1), state.seed)
+    return " ".join(plain(tidy(choice.text.render(state.values, state.visits, moment))).split())
 
 
 def status_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
@@ -102,18 +111,43 @@ def journal_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
     return rows
 
 
+def key_choices(story: Story, state: GameState) -> list[str]:
+    """The decisions of a game, in the words the player read when taking them.
+
+    A key choice changed something the player is shown, or changed something and
+    was taken where another was open: a lone way on that only sets the story's
+    own bookkeeping is not a decision. The game is replayed without rendering (linear in
+    its length) to read each choice as it was shown; if the story has changed so
+    that it no longer replays, the words are read against the final state.
+    """
+    found: dict[str, str] = {}
+    try:
+        current = start(story, seed=state.seed).state
+        for key in state.history:
+            choice = story.choice(key)
+            open_ = open_choices(story, current)
+            shown = choice is not None and any(story.variables[e.target].public for e in choice.effects)
+            if choice is not None and choice.effects and (shown or len(open_) > 1) and key not in found:
+                found[key] = choice_words(story, current, key)
+            current = take(story, current, key)
+    except GameError:
+        return [choice_words(story, state, key) for key in dict.fromkeys(state.history) if _changes(story, key)]
+    return list(found.values())
+
+
+def _changes(story: Story, key: str) -> bool:
+    choice = story.choice(key)
+    return choice is not None and bool(choice.effects)
+
+
 def path_rows(story: Story, state: GameState, limit: int = 8) -> list[tuple[str, str]]:
-    """The ending screen's summary: the choices that changed something, then every set, counted."""
+    """The ending screen's summary: the key choices as they read then, then every set, counted."""
     rows: list[tuple[str, str]] = []
-    key_choices = []
-    for key in dict.fromkeys(state.history):
-        choice = story.choice(key)
-        if choice is not None and choice.effects:
-            key_choices.append(choice_words(story, state, key))
-    for index, words in enumerate(key_choices[:limit]):
+    key_choices_ = key_choices(story, state)
+    for index, words in enumerate(key_choices_[:limit]):
         rows.append(("Key choices" if index == 0 else "", words))
-    if len(key_choices) > limit:
-        rows.append(("", f"and {len(key_choices) - limit} more"))
+    if len(key_choices_) > limit:
+        rows.append(("", f"and {len(key_choices_) - limit} more"))
     rows.append(("Choices made", str(len(state.history))))
     for var in story.variables.values():
         if var.type != "set":
