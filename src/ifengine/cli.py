@@ -130,7 +130,7 @@ def bundled_story() -> str:
 
 
 DEFAULT_STORY = "no-one-saw-us-leave"
-COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema")
+COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema", "guide")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -236,6 +236,9 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--story", help="the story folder (default: the nearest one above the recording)")
     replay.add_argument("--expect-ending", metavar="ID", help="fail unless every replay ends with this ending")
     sub.add_parser("schema", help="print the JSON Schema of story files, for editors")
+    guide = sub.add_parser("guide", help="the author's guide (paged in a terminal); TOPIC prints one section")
+    guide.add_argument("topic", nargs="*", help="words of a section heading, e.g. routes or 'state variables'")
+    guide.add_argument("--topics", action="store_true", help="list the section headings")
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -287,7 +290,32 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for path in written:
         print(f"wrote {path}")
+    print("The author's guide: ifengine guide   (one section: ifengine guide TOPIC, e.g. ifengine guide routes)")
     print(f"Next: ifengine play {args.folder}   (then check, explore, graph, and replay {args.folder}/recordings)")
+    return EXIT_OK
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from .guide import TopicNotFound, find_section, guide_text, topics
+
+    text = guide_text()
+    if args.topics:
+        print("\n".join(topics(text)))
+        return EXIT_OK
+    if args.topic:
+        try:
+            text = find_section(text, " ".join(args.topic)).text
+        except TopicNotFound as exc:
+            print(f"ifengine: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console(highlight=False)
+        with console.pager():
+            console.print(text, markup=False, emoji=False, end="")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -410,6 +438,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         "new": cmd_new,
         "replay": cmd_replay,
         "schema": cmd_schema,
+        "guide": cmd_guide,
     }
     try:
         return handlers[args.command](args)
