@@ -224,6 +224,9 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     graph = sub.add_parser("graph", help="the story map: scenes, choices and endings as DOT, Mermaid or SVG")
     graph.add_argument("story", help="a story folder or its story.yaml")
     graph.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot", help="output format (default dot)")
+    graph.add_argument(
+        "-o", "--output", metavar="FILE", help="write the map to FILE (nothing is written if it cannot be drawn)"
+    )
     _add_budget_flags(graph)
     graph.add_argument("--no-explore", action="store_true", help="flag only scenes no link leads to (fast)")
     stats = sub.add_parser("stats", help="scenes, choices and words per episode; where each variable is used")
@@ -247,24 +250,37 @@ def cmd_graph(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     story_map = explored_map(story, None if args.no_explore else args.max_states, _explore_budget(args), args.seed)
     if args.format == "mermaid":
-        sys.stdout.write(to_mermaid(story_map))
-        return EXIT_OK
+        return _write_map(to_mermaid(story_map), args.output)
     dot = to_dot(story_map)
     if args.format == "dot":
-        sys.stdout.write(dot)
-        return EXIT_OK
+        return _write_map(dot, args.output)
     try:
-        sys.stdout.write(to_svg(dot))
+        return _write_map(to_svg(dot), args.output)
     except GraphvizMissing:
         print(
-            "ifengine: --format svg needs Graphviz's dot program, which is not installed "
-            "(install graphviz, or use --format dot or mermaid)",
+            "ifengine: --format svg needs Graphviz's dot program, which is not installed; nothing was written "
+            "(install the graphviz package, or use --format dot or mermaid)",
             file=sys.stderr,
         )
         return EXIT_ERROR
     except GraphvizFailed as exc:
-        print(f"ifengine: Graphviz could not draw the map: {exc}", file=sys.stderr)
+        print(f"ifengine: Graphviz could not draw the map: {exc}; nothing was written", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _write_map(text: str, output: str | None) -> int:
+    """To standard output, or whole to FILE (atomically, so a failure never leaves a partial map)."""
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from .atomic import write_atomically
+
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        print(f"ifengine: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {output}", file=sys.stderr)
     return EXIT_OK
 
 
