@@ -189,3 +189,14 @@ def test_new_points_to_the_guide_command(cli: Cli, tmp_path: Path) -> None:
     manifest = (tmp_path / "tale" / "story.yaml").read_text(encoding="utf-8")
     assert "`ifengine guide` is the full guide" in manifest
     assert "docs/authoring.md" not in manifest
+
+
+def test_guide_in_a_terminal_goes_through_the_pager(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydoc
+
+    paged: list[str] = []
+    monkeypatch.setattr(pydoc, "pager", paged.append)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    code, out, _ = cli("guide", "routes")
+    assert (code, out) == (0, "")
+    assert paged and paged[0].startswith("### Routes\n")

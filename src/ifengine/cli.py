@@ -325,11 +325,10 @@ def cmd_guide(args: argparse.Namespace) -> int:
             print(f"ifengine: {exc}", file=sys.stderr)
             return EXIT_ERROR
     if sys.stdout.isatty():
-        from rich.console import Console
+        # The standard library's pager ($PAGER, else less or more), as rich's pager uses; plain text, no markup.
+        import pydoc
 
-        console = Console(highlight=False)
-        with console.pager():
-            console.print(text, markup=False, emoji=False, end="")
+        pydoc.pager(text)
     else:
         sys.stdout.write(text)
     return EXIT_OK
