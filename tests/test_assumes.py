@@ -247,7 +247,7 @@ def test_explore_json_lists_every_assumption_with_its_verdict(make_story: StoryF
 
 
 def test_the_guides_continuity_example_explores_as_it_says(tmp_path: Path, cli: CLI) -> None:
-    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    guide = (REPO / "src" / "ifengine" / "guide" / "authoring.md").read_text(encoding="utf-8")
     (tmp_path / "card").mkdir()
     for name, body in re.findall(r"```yaml\n(# file: card/(\S+)\n.*?)```", guide, re.DOTALL):
         (tmp_path / "card" / body).write_text(name, encoding="utf-8")

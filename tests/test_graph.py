@@ -26,12 +26,12 @@ def test_dot_groups_scenes_by_episode(cli: Cli) -> None:
 def test_dot_marks_endings_and_the_start(cli: Cli) -> None:
     _, out, _ = cli("graph", LIGHTHOUSE)
     assert '"lit" [label="The lamp room\\n(lit)\\nEND: The Light Returns", shape="doubleoctagon"' in out
-    assert '"shore" [label="On the shore\\n(shore)", penwidth="2.5"];' in out
+    assert '"shore" [label="On the shore\\n(shore)", penwidth="2.5", URL=' in out
 
 
 def test_dot_edges_carry_choice_text_and_conditions(cli: Cli) -> None:
     _, out, _ = cli("graph", LIGHTHOUSE)
-    assert '"shore" -> "cottage" [label="Climb the path to the lighthouse\\n[requires lamp in items]"];' in out
+    assert '"shore" -> "cottage" [label="Climb the path to the lighthouse\\n[requires lamp in items]"' in out
     assert '"shore" -> "rocks" [label="Wade out to the rocks\\n[if not soaked]"];' in out
     assert '"shore" -> "shore" [label="Search the boat\\n[once]"];' in out
 
@@ -121,9 +121,66 @@ def test_svg_without_graphviz_says_what_to_do(cli: Cli, monkeypatch: pytest.Monk
     code, out, err = cli("graph", "--format", "svg", LIGHTHOUSE)
     assert code == 1 and out == ""
     assert err == (
-        "ifengine: --format svg needs Graphviz's dot program, which is not installed "
-        "(install graphviz, or use --format dot or mermaid)\n"
+        "ifengine: --format svg needs Graphviz's dot program, which is not installed; nothing was written "
+        "(install the graphviz package, or use --format dot or mermaid)\n"
     )
+
+
+def test_svg_output_file_is_not_created_without_graphviz(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, _, _ = cli("graph", "--format", "svg", "-o", tmp_path / "map.svg", LIGHTHOUSE)
+    assert code == 1
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_output_option_writes_the_map_to_the_file(cli: Cli, tmp_path: Path) -> None:
+    code, out, err = cli("graph", "--output", tmp_path / "map.dot", LIGHTHOUSE)
+    assert (code, out, err) == (0, "", f"wrote {tmp_path}/map.dot\n")
+    assert (tmp_path / "map.dot").read_text(encoding="utf-8").startswith("// explored: ")
+
+
+def test_output_into_a_missing_folder_is_a_one_line_error(cli: Cli, tmp_path: Path) -> None:
+    code, _, err = cli("graph", "-o", tmp_path / "nowhere" / "map.dot", LIGHTHOUSE)
+    assert code == 1
+    assert err == f"ifengine: cannot write {tmp_path}/nowhere/map.dot: No such file or directory\n"
+
+
+def test_each_scene_links_to_its_file_and_line(cli: Cli) -> None:
+    _, out, _ = cli("graph", LIGHTHOUSE)
+    assert 'URL="./shore.yaml#L3", tooltip="shore.yaml:3"' in out
+
+
+def test_scene_file_named_like_a_url_scheme_stays_a_relative_link(make_story: StoryFactory) -> None:
+    root = make_story(scenes=SCENES)
+    (root / "scenes.yaml").rename(root / "javascript:x.yaml")
+    manifest = (root / "story.yaml").read_text(encoding="utf-8")
+    (root / "story.yaml").write_text(manifest.replace("scenes.yaml", "'javascript:x.yaml'"), encoding="utf-8")
+    out = to_dot(story_map(load_story(str(root))))
+    assert 'URL="./javascript%3Ax.yaml#L' in out
+
+
+def test_edges_into_another_episode_do_not_rank_it_below(cli: Cli) -> None:
+    # Episodes stand side by side instead of one long strip.
+    _, out, _ = cli("graph", LIGHTHOUSE)
+    assert (
+        '"shore" -> "cottage" [label="Climb the path to the lighthouse\\n[requires lamp in items]", constraint="false"];'
+        in out
+    )
+    assert '"door" -> "lit" [label="[if key in items]", style="dashed"];' in out
+
+
+def test_self_loops_of_a_scene_are_drawn_as_one_with_stacked_labels(make_story: StoryFactory) -> None:
+    root = make_story(
+        scenes=SCENES.replace(
+            "      - text: Leave\n",
+            "      - text: Wait\n        goto: a\n      - text: Pace\n        goto: a\n      - text: Leave\n",
+        )
+    )
+    out = to_dot(story_map(load_story(str(root))))
+    assert out.count('"a" -> "a"') == 1
+    assert '"a" -> "a" [label="Wait\\nPace"];' in out
 
 
 def test_graph_of_a_broken_story_reports_its_errors(cli: Cli, make_story: StoryFactory) -> None:

@@ -1,4 +1,4 @@
-"""docs/authoring.md is tested: every YAML snippet loads and checks, and broken ones fail as the guide says.
+"""The author's guide (src/ifengine/guide/authoring.md) is tested: every YAML snippet loads and checks, and broken ones fail as the guide says.
 
 Each ```yaml block in the guide starts with a marker line:
 
@@ -14,6 +14,7 @@ Each ```yaml block in the guide starts with a marker line:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from ifengine.diagnostics import has_errors, sort_key
 from ifengine.recording import read
 from ifengine.replaying import replay_recording
 
-GUIDE = REPO / "docs" / "authoring.md"
+Cli = Callable[..., tuple[int, str, str]]
+GUIDE = REPO / "src" / "ifengine" / "guide" / "authoring.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 MARKER = re.compile(r"# (file|broken|recording): ([\w-]+)/([\w./-]+)\n")
 
@@ -121,3 +123,80 @@ def test_the_reference_lists_every_key(kind: str) -> None:
 
 def test_the_guide_shows_the_editor_schema_line() -> None:
     assert "# yaml-language-server: $schema=story.schema.json" in GUIDE.read_text(encoding="utf-8")
+
+
+# --- `ifengine guide`: the guide ships with the package ------------------------------------
+
+
+def test_the_installed_package_carries_the_guide() -> None:
+    # importlib.resources reads from the installed package, as a wheel install does.
+    from importlib import resources
+
+    shipped = resources.files("ifengine.guide").joinpath("authoring.md")
+    assert shipped.is_file()
+    assert shipped.read_text(encoding="utf-8") == GUIDE.read_text(encoding="utf-8")
+
+
+def test_the_wheel_config_ships_the_whole_package_folder() -> None:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["src/ifengine"]
+    assert GUIDE.is_relative_to(REPO / "src" / "ifengine")
+
+
+def test_guide_prints_the_whole_guide_when_not_a_terminal(cli: Cli) -> None:
+    code, out, _ = cli("guide")
+    assert code == 0
+    assert out == GUIDE.read_text(encoding="utf-8")
+
+
+def test_guide_topic_prints_only_the_matching_section(cli: Cli) -> None:
+    code, out, _ = cli("guide", "routes")
+    assert code == 0
+    assert out.startswith("### Routes\n")
+    assert "### Prose" not in out
+
+
+def test_guide_topic_of_a_top_section_includes_its_subsections(cli: Cli) -> None:
+    _, out, _ = cli("guide", "Reference:", "the", "MANIFEST")
+    assert out.startswith("## Reference: the manifest, `story.yaml`\n")
+    assert "### State variables" in out and "### Endings" in out
+    assert "## Reference: scene files" not in out
+
+
+def test_yaml_comments_in_examples_are_not_headings(cli: Cli) -> None:
+    code, _, err = cli("guide", "file: orchard")
+    assert code == 1
+    assert "no section of the guide is about 'file: orchard'" in err
+
+
+def test_guide_unknown_topic_suggests_a_close_heading_word(cli: Cli) -> None:
+    code, out, err = cli("guide", "routs")
+    assert (code, out) == (1, "")
+    assert err == "ifengine: no section of the guide is about 'routs' (did you mean 'routes'?)\n"
+
+
+def test_guide_topics_lists_the_headings(cli: Cli) -> None:
+    code, out, _ = cli("guide", "--topics")
+    assert code == 0
+    assert "Reference: scene files\n  Scenes\n  Choices\n" in out
+
+
+def test_new_points_to_the_guide_command(cli: Cli, tmp_path: Path) -> None:
+    _, out, _ = cli("new", tmp_path / "tale")
+    assert "The author's guide: ifengine guide" in out
+    manifest = (tmp_path / "tale" / "story.yaml").read_text(encoding="utf-8")
+    assert "`ifengine guide` is the full guide" in manifest
+    assert "docs/authoring.md" not in manifest
+
+
+def test_guide_in_a_terminal_goes_through_the_pager(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydoc
+
+    paged: list[str] = []
+    monkeypatch.setattr(pydoc, "pager", paged.append)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    code, out, _ = cli("guide", "routes")
+    assert (code, out) == (0, "")
+    assert paged and paged[0].startswith("### Routes\n")

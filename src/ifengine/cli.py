@@ -130,7 +130,7 @@ def bundled_story() -> str:
 
 
 DEFAULT_STORY = "no-one-saw-us-leave"
-COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema")
+COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema", "guide")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -224,6 +224,9 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     graph = sub.add_parser("graph", help="the story map: scenes, choices and endings as DOT, Mermaid or SVG")
     graph.add_argument("story", help="a story folder or its story.yaml")
     graph.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot", help="output format (default dot)")
+    graph.add_argument(
+        "-o", "--output", metavar="FILE", help="write the map to FILE (nothing is written if it cannot be drawn)"
+    )
     _add_budget_flags(graph)
     graph.add_argument("--no-explore", action="store_true", help="flag only scenes no link leads to (fast)")
     stats = sub.add_parser("stats", help="scenes, choices and words per episode; where each variable is used")
@@ -236,6 +239,9 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--story", help="the story folder (default: the nearest one above the recording)")
     replay.add_argument("--expect-ending", metavar="ID", help="fail unless every replay ends with this ending")
     sub.add_parser("schema", help="print the JSON Schema of story files, for editors")
+    guide = sub.add_parser("guide", help="the author's guide (paged in a terminal); TOPIC prints one section")
+    guide.add_argument("topic", nargs="*", help="words of a section heading, e.g. routes or 'state variables'")
+    guide.add_argument("--topics", action="store_true", help="list the section headings")
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -244,24 +250,37 @@ def cmd_graph(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     story_map = explored_map(story, None if args.no_explore else args.max_states, _explore_budget(args), args.seed)
     if args.format == "mermaid":
-        sys.stdout.write(to_mermaid(story_map))
-        return EXIT_OK
+        return _write_map(to_mermaid(story_map), args.output)
     dot = to_dot(story_map)
     if args.format == "dot":
-        sys.stdout.write(dot)
-        return EXIT_OK
+        return _write_map(dot, args.output)
     try:
-        sys.stdout.write(to_svg(dot))
+        return _write_map(to_svg(dot), args.output)
     except GraphvizMissing:
         print(
-            "ifengine: --format svg needs Graphviz's dot program, which is not installed "
-            "(install graphviz, or use --format dot or mermaid)",
+            "ifengine: --format svg needs Graphviz's dot program, which is not installed; nothing was written "
+            "(install the graphviz package, or use --format dot or mermaid)",
             file=sys.stderr,
         )
         return EXIT_ERROR
     except GraphvizFailed as exc:
-        print(f"ifengine: Graphviz could not draw the map: {exc}", file=sys.stderr)
+        print(f"ifengine: Graphviz could not draw the map: {exc}; nothing was written", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _write_map(text: str, output: str | None) -> int:
+    """To standard output, or whole to FILE (atomically, so a failure never leaves a partial map)."""
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from .atomic import write_atomically
+
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        print(f"ifengine: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -287,7 +306,31 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for path in written:
         print(f"wrote {path}")
+    print("The author's guide: ifengine guide   (one section: ifengine guide TOPIC, e.g. ifengine guide routes)")
     print(f"Next: ifengine play {args.folder}   (then check, explore, graph, and replay {args.folder}/recordings)")
+    return EXIT_OK
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from .guide import TopicNotFound, find_section, guide_text, topics
+
+    text = guide_text()
+    if args.topics:
+        print("\n".join(topics(text)))
+        return EXIT_OK
+    if args.topic:
+        try:
+            text = find_section(text, " ".join(args.topic)).text
+        except TopicNotFound as exc:
+            print(f"ifengine: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    if sys.stdout.isatty():
+        # The standard library's pager ($PAGER, else less or more), as rich's pager uses; plain text, no markup.
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -410,6 +453,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         "new": cmd_new,
         "replay": cmd_replay,
         "schema": cmd_schema,
+        "guide": cmd_guide,
     }
     try:
         return handlers[args.command](args)

@@ -7,8 +7,10 @@ only format it; `to_svg` hands DOT to Graphviz when it is installed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import urllib.parse
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -31,6 +33,8 @@ class Node:
     routing: bool = False  # decides by itself (goto/route) without asking the player
     start: bool = False
     unreachable: bool = False
+    source: str = ""  # where the scene is written, relative to the story folder ("" when unknown)
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Edge:
     condition: str = ""  # "if ...", "requires ..." or "otherwise"
     route: bool = False
     never_open: bool = False
+    between_groups: bool = False  # leads into another episode (or file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,16 @@ def _group_of(scene: Scene) -> tuple[str, str]:
     return f"file {name}", name
 
 
+def _source_of(story: Story, scene: Scene) -> tuple[str, int]:
+    """The scene's file relative to the story folder, and its line; ("", 0) when it has none there."""
+    if not story.root or scene.pos.line <= 0:
+        return "", 0
+    relative = os.path.relpath(scene.pos.path, story.root)
+    if relative.startswith(".."):
+        return "", 0
+    return relative.replace(os.sep, "/"), scene.pos.line
+
+
 def story_map(
     story: Story, unreachable: Collection[str] = (), never_open: Collection[str] = (), notes: tuple[str, ...] = ()
 ) -> StoryMap:
@@ -86,10 +101,16 @@ def story_map(
     groups: dict[str, tuple[str, list[str]]] = {}
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
+    group_of = {sid: _group_of(scene)[0] for sid, scene in story.scenes.items()}
     for scene in story.scenes.values():
         key, title = _group_of(scene)
+
+        def crosses(target: str, here: str = key) -> bool:
+            return group_of.get(target, here) != here
+
         groups.setdefault(key, (title, []))[1].append(scene.id)
         ending = story.endings.get(scene.ending or "")
+        source, line = _source_of(story, scene)
         nodes[scene.id] = Node(
             scene=scene.id,
             title=scene.title,
@@ -97,6 +118,8 @@ def story_map(
             routing=bool(scene.routes),
             start=scene.id == story.start,
             unreachable=scene.id in unreachable,
+            source=source,
+            line=line,
         )
         for choice in scene.choices:
             conditions = []
@@ -117,10 +140,20 @@ def story_map(
                     shorten(choice.text.source, LABEL_WORDS),
                     ", ".join(conditions),
                     never_open=choice.key in never_open,
+                    between_groups=crosses(choice.call or choice.goto),
                 )
             )
             if choice.call and choice.goto != RETURN:
-                edges.append(Edge(scene.id, choice.goto, "", f"after {choice.call} returns", route=True))
+                edges.append(
+                    Edge(
+                        scene.id,
+                        choice.goto,
+                        "",
+                        f"after {choice.call} returns",
+                        route=True,
+                        between_groups=crosses(choice.goto),
+                    )
+                )
         total = sum(r.chance for r in scene.routes)
         for i, route in enumerate(scene.routes):
             if route.chance:
@@ -132,11 +165,29 @@ def story_map(
             else:
                 condition = "otherwise" if i else ""
             if route.call:
-                edges.append(Edge(scene.id, route.call, "", f"{condition}, calls".lstrip(", "), route=True))
+                edges.append(
+                    Edge(
+                        scene.id,
+                        route.call,
+                        "",
+                        f"{condition}, calls".lstrip(", "),
+                        route=True,
+                        between_groups=crosses(route.call),
+                    )
+                )
                 if route.goto != RETURN:
-                    edges.append(Edge(scene.id, route.goto, "", f"after {route.call} returns", route=True))
+                    edges.append(
+                        Edge(
+                            scene.id,
+                            route.goto,
+                            "",
+                            f"after {route.call} returns",
+                            route=True,
+                            between_groups=crosses(route.goto),
+                        )
+                    )
             else:
-                edges.append(Edge(scene.id, route.goto, "", condition, route=True))
+                edges.append(Edge(scene.id, route.goto, "", condition, route=True, between_groups=crosses(route.goto)))
     return StoryMap(
         title=story.title,
         groups=tuple(Group(key, title, tuple(ids)) for key, (title, ids) in groups.items()),
@@ -194,6 +245,9 @@ def _dot_node(node: Node) -> str:
         attrs.update(penwidth="2.5")
     if node.unreachable:
         attrs.update(color="#c0392b", fontcolor="#c0392b", style="dashed")
+    if node.source:
+        # "./" keeps a file named like "javascript:..." a relative link; the fragment is GitHub's line anchor.
+        attrs.update(URL=f"./{urllib.parse.quote(node.source)}#L{node.line}", tooltip=f"{node.source}:{node.line}")
     body = ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items())
     return f"    {_dot_quote(node.scene)} [{body}];"
 
@@ -207,8 +261,45 @@ def _edge_text(edge: Edge) -> str:
     return "\n".join(parts)
 
 
+def _merge_self_loops(edges: tuple[Edge, ...]) -> list[Edge]:
+    """One loop per scene, its labels stacked: Graphviz draws each loop's label at the same spot."""
+    merged: list[Edge] = []
+    loops: dict[str, int] = {}
+    for edge in edges:
+        if edge.source != edge.target:
+            merged.append(edge)
+        elif edge.source not in loops:
+            loops[edge.source] = len(merged)
+            merged.append(edge)
+        else:
+            first = merged[loops[edge.source]]
+            both = "\n".join(text for text in (_edge_text(first), _edge_text(edge)) if text)
+            # Each part keeps its own "[condition]" and "(never open)" in the stacked text.
+            merged[loops[edge.source]] = Edge(edge.source, edge.target, both, route=first.route and edge.route)
+    return merged
+
+
+def _dot_edge(edge: Edge) -> str:
+    attrs = {}
+    text = _edge_text(edge)
+    if text:
+        attrs["label"] = text
+    if edge.route:
+        attrs["style"] = "dashed"
+    if edge.never_open:
+        attrs.update(color="#c0392b", fontcolor="#c0392b", style="dotted")
+    if edge.between_groups:
+        # Episodes are ranked on their own and stand side by side, so the map is wide, not a strip.
+        attrs["constraint"] = "false"
+    body = " [" + ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items()) + "]" if attrs else ""
+    return f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)}{body};"
+
+
 def to_dot(story_map: StoryMap) -> str:
-    """Graphviz DOT text: one cluster per episode, endings double-bordered, unreachable scenes red."""
+    """Graphviz DOT text: one cluster per episode, side by side; endings double-bordered, unreachable scenes red.
+
+    Each scene links to its file and line (`URL`, `tooltip`), so the SVG is clickable next to the story.
+    """
     lines = [f"// {note}" for note in story_map.notes]
     lines += [
         f"digraph {_dot_quote(story_map.title)} {{",
@@ -222,17 +313,7 @@ def to_dot(story_map: StoryMap) -> str:
         lines.append(f"    label={_dot_quote(group.title)};")
         lines += [_dot_node(story_map.nodes[sid]) for sid in group.scenes]
         lines.append("  }")
-    for edge in story_map.edges:
-        attrs = {}
-        text = _edge_text(edge)
-        if text:
-            attrs["label"] = text
-        if edge.route:
-            attrs["style"] = "dashed"
-        if edge.never_open:
-            attrs.update(color="#c0392b", fontcolor="#c0392b", style="dotted")
-        body = " [" + ", ".join(f"{k}={_dot_quote(v)}" for k, v in attrs.items()) + "]" if attrs else ""
-        lines.append(f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)}{body};")
+    lines += [_dot_edge(edge) for edge in _merge_self_loops(story_map.edges)]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -320,7 +320,7 @@ class _Loader:
             self.ctx.error(
                 Pos(path),
                 f"no {MANIFEST_NAME} in this folder",
-                "a story folder needs a manifest; see docs/authoring.md",
+                "a story folder needs a manifest; see `ifengine guide manifest`",
             )
             return None
         data = self.read(MANIFEST_NAME)

@@ -21,7 +21,7 @@ MANIFEST = """\
 {schema_line}
 # The manifest: what the story is called, where it starts, what it
 # remembers (state) and how it can end. `ifengine check .` explains every
-# mistake with file:line:column; docs/authoring.md is the full guide.
+# mistake with file:line:column; `ifengine guide` is the full guide.
 id: {story_id}
 title: {title}
 author: You
