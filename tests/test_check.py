@@ -69,6 +69,37 @@ def test_routing_loop(make_story: StoryFactory) -> None:
     assert any("loop through" in d for d in checked(root))
 
 
+CALLED_TWICE = """\
+scenes:
+  a:
+    call: horn
+    goto: b
+  b:
+    call: horn
+    goto: c
+  horn:
+    text: The horn.
+    goto: return
+  c:
+    choices: [{text: On, goto: d}]
+  d:
+    ending: won
+"""
+ENDS = "endings:\n  won: {title: Won, theme: t}\n"
+
+
+def test_a_scene_called_twice_on_one_path_is_not_a_routing_loop(make_story: StoryFactory) -> None:
+    """ink's `-> horn ->` twice in a row: each return goes on by its own call's goto, so nothing loops."""
+    root = make_story("id: t\ntitle: T\nstart: a\n" + ENDS, scenes=CALLED_TWICE)
+    assert checked(root) == []
+
+
+def test_a_call_that_returns_unasked_to_its_own_caller_is_a_routing_loop(make_story: StoryFactory) -> None:
+    scenes = CALLED_TWICE.replace("    call: horn\n    goto: b\n", "    call: horn\n    goto: a\n", 1)
+    root = make_story("id: t\ntitle: T\nstart: a\n" + ENDS, scenes=scenes)
+    assert any("scenes loop through 'a'" in d for d in checked(root))
+
+
 def test_text_joined_to_itself_warns_at_its_effect(make_story: StoryFactory) -> None:
     manifest = MANIFEST.replace("  f: {type: flag}\n", "  f: {type: flag}\n  s: {type: string, default: ab}\n")
     root = make_story(manifest, scenes=SCENES.replace("do: [f = true]", "do: [f = true, s = s + s]"))

@@ -299,6 +299,16 @@ def test_brackets_split_menu_words_from_what_is_printed(make_story: StoryFactory
     assert choose(story, turn.state, "talk:say-nothing").passages == ()
 
 
+def test_words_before_brackets_are_printed_when_nothing_follows_them(make_story: StoryFactory) -> None:
+    """ink prints `A` for `* A[B]`, as the `A[B]C` rule says: `"And you?"[]` is how a port says ink's `* "And you?"`."""
+    scenes = BRACKETS.replace("""'"I am tired[."]," I said.'""", """'"And you?"[ he asked]'""")
+    story = load_story(str(make_story(MANIFEST, scenes=scenes)))
+    turn = start(story)
+    assert turn.options[0].text == '"And you?" he asked'
+    said = choose(story, turn.state, "talk:and-you-he-asked").passages[0]
+    assert said.is_reply and said.paragraphs == ('"And you?"', "He nods.")
+
+
 def test_an_inline_then_without_a_way_on_goes_on_to_the_gather_around_it(make_story: StoryFactory) -> None:
     scenes = """\
     scenes:

@@ -82,14 +82,44 @@ def _unused_endings(story: Story) -> list[Diagnostic]:
     ]
 
 
+def _returns_unasked(story: Story) -> set[str]:
+    """The scenes from which play can reach a `goto: return` by goto, route and call alone."""
+    found: set[str] = set()
+    grew = True
+    while grew:
+        before = len(found)
+        for scene in story.scenes.values():
+            for route in scene.routes:
+                if (not route.call or route.call in found) and (route.goto == RETURN or route.goto in found):
+                    found.add(scene.id)
+        grew = len(found) > before
+    return found
+
+
+def _passes_to(story: Story, scene_id: str, unasked: set[str]) -> tuple[str, ...]:
+    """Where play passes on from a scene without asking: a call is its body, then its goto if the body returns unasked.
+
+    A return is not followed to every return point: the call that led to it goes
+    on by its own goto, and joining unrelated calls would make loops that are not there.
+    """
+    found: list[str] = []
+    for route in story.scenes[scene_id].routes:
+        if route.call:
+            found.append(route.call)
+        if route.goto != RETURN and (not route.call or route.call in unasked):
+            found.append(route.goto)
+    return tuple(found)
+
+
 def _routing_loops(story: Story) -> list[Diagnostic]:
     """Cycles made only of goto/route scenes would pass forever without asking the player."""
     found = []
+    unasked = _returns_unasked(story)
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for root in story.scenes:
         if state.get(root):
             continue
-        stack = [(root, iter(story.scenes[root].route_targets))]
+        stack = [(root, iter(_passes_to(story, root, unasked)))]
         state[root] = 1
         while stack:
             scene_id, targets = stack[-1]
@@ -108,7 +138,7 @@ def _routing_loops(story: Story) -> list[Diagnostic]:
                     )
                 elif not state.get(target):
                     state[target] = 1
-                    stack.append((target, iter(story.scenes[target].route_targets)))
+                    stack.append((target, iter(_passes_to(story, target, unasked))))
                     advanced = True
                     break
             if not advanced:

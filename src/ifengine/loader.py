@@ -225,7 +225,7 @@ _BLOCK = re.compile(r"\{\s*(if|/if|end)\b[^}]*\}")
 
 
 def _split_choice_text(text: str) -> tuple[str, str]:
-    """Menu words and printed words of `before [menu only] after`; the printed part is "" without brackets.
+    """Menu words and printed words of `before [menu only] after` (as in ink); nothing is printed without brackets.
 
     Only brackets outside every `{...}` tag and `{if}` block count, so prose and
     expressions may still hold brackets of their own.
@@ -233,8 +233,7 @@ def _split_choice_text(text: str) -> tuple[str, str]:
     for m in _BRACKETS.finditer(text):
         if _if_depth(text[: m.start()]) == 0:
             before, inside, after = text[: m.start()], m.group(1), text[m.end() :]
-            said = (before + after).strip()
-            return (before + inside).strip(), said if after.strip() else ""
+            return (before + inside).strip(), (before + after).strip()
     return text, ""
 
 
