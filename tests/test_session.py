@@ -119,6 +119,7 @@ def test_journal_lists_finds_in_order_with_where_each_was_found(story: Story) ->
     assert info.rows == (
         ("A rusted key", "Heavy, and too large for any door in the village."),
         ("", "found in The rocks"),
+        ("", ""),  # a blank line between entries
         ("An oil lamp", "Its glass is cracked, but it still burns."),
         ("", "found in On the shore, when you chose: Search the boat"),
     )

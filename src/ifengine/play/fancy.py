@@ -75,9 +75,9 @@ def run(
 async def _play(session: Session, renderer: Renderer, prompt: PromptSession[str], watcher: Watcher | None) -> int:
     while not session.quit:
         try:
-            line = await _ask(prompt, "> ", session, renderer, watcher)
+            line = await _ask(prompt, " " * renderer.indent + "> ", session, renderer, watcher)
         except (KeyboardInterrupt, EOFError):
-            if await _leave(prompt, session):
+            if await _leave(prompt, session, renderer):
                 return 0
             continue
         if line is None:  # the story was reloaded while waiting
@@ -86,7 +86,7 @@ async def _play(session: Session, renderer: Renderer, prompt: PromptSession[str]
         try:
             renderer.draw(outputs)
         except KeyboardInterrupt:  # Ctrl-C while a long turn is drawn asks too, as at the prompt
-            if await _leave(prompt, session):
+            if await _leave(prompt, session, renderer):
                 return 0
             continue
         if session.finished and not session.quit and any(isinstance(o, EndScreen) for o in outputs):
@@ -129,9 +129,12 @@ def _reload(session: Session, watcher: Watcher) -> list[Output]:
     return reload(session, watcher.root)
 
 
-async def _leave(prompt: PromptSession[str], session: Session) -> bool:
+async def _leave(prompt: PromptSession[str], session: Session, renderer: Renderer) -> bool:
+    """Ask before leaving: the question wrapped in the text column, the answer on a line of its own."""
+    question, _, choices = leave_question(session).rpartition(" [")
+    renderer.draw([Note(question)])
     try:
-        answer = await prompt.prompt_async(leave_question(session))
+        answer = await prompt.prompt_async(" " * renderer.indent + "[" + choices)
     except (KeyboardInterrupt, EOFError):
         return True
     return answer.strip().lower().startswith("y")

@@ -21,7 +21,7 @@ from rich.text import Text
 from ..model import Story
 from ..text import spans
 from .outputs import EndScreen, Info, Note, Output, Show, Table
-from .plain import UNSEEN
+from .plain import UNSEEN, memory_goes_on
 from .terminal import safe
 from .views import credit_line
 
@@ -73,6 +73,9 @@ class Renderer:
 
     @property
     def indent(self) -> int:
+        """The left margin: small, or on a terminal more than twice as wide as the text, enough to centre it."""
+        if self.console.width >= 2 * self.measure:
+            return (self.console.width - self.measure) // 2
         return 2 if self.console.width >= 60 else 1
 
     def _block(self, renderable: RenderableType) -> None:
@@ -114,21 +117,25 @@ class Renderer:
         turn = item.turn
         for index, passage in enumerate(turn.passages):
             episode = item.card_before(index)
-            if episode is not None:
+            if index == 0:
+                self.console.print()  # apart from the prompt; a passage already ends with a blank line
+            if episode is not None:  # one blank line above the card (the one before), one below
                 card = Text(f"Episode {episode.number}\n", style="dim")
                 card.append(safe(episode.title), style="bold")
-                self.console.print()
                 self._block(
                     Panel(card, padding=(1, 4) if self.measure >= 50 else (0, 2), border_style="dim", expand=False)
                 )
-            if index == 0:
                 self.console.print()
             style = "italic" if passage.is_reply else ""
-            if passage.scene.flashback and not passage.is_reply:
+            memory = passage.scene.flashback and not passage.is_reply
+            if memory:
                 self._block(Rule(outside(passage.scene.when or "memory"), style="dim", characters="·"))
                 style = "grey70"
             for para in passage.paragraphs:
                 self._block(prose(para, style))
+                self.console.print()
+            if memory and not memory_goes_on(turn.passages, index):  # the return to the present, marked
+                self._block(Rule(Text("now", style="dim"), style="dim", characters="·"))
                 self.console.print()
         if turn.ending is not None:
             ending = turn.ending
@@ -163,8 +170,9 @@ class Renderer:
         self.console.print()
         if self.measure >= 56:
             table = RichTable(title=outside(item.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-            for column in item.columns:
-                table.add_column(outside(column), overflow="fold")
+            for column in item.columns:  # only the scene's title may wrap: a slot, a date, a time never break
+                wraps = column == "Scene"
+                table.add_column(outside(column), overflow="fold" if wraps else "ellipsis", no_wrap=not wraps)
             for row in item.rows:
                 table.add_row(*(outside(cell) for cell in row))
             self._block(table)

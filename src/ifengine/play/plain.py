@@ -52,8 +52,17 @@ def render(outputs: Iterable[Output], out: TextIO, width: int = 72) -> None:
 
 def _rows(rows: Iterable[tuple[str, str]], out: TextIO, width: int) -> None:
     for label, value in rows:
+        if not label and not value:
+            out.write("\n")
+            continue
         line = f"{label}: {value}" if label else f"  {value}"
         out.write(safe(_wrap(line, width, "  ")) + "\n")
+
+
+def memory_goes_on(passages: tuple, index: int) -> bool:
+    """Whether the flashback passage at `index` is followed by more of the same memory."""
+    later = passages[index + 1] if index + 1 < len(passages) else None
+    return later is not None and later.scene.flashback and not later.is_reply
 
 
 def _turn(item: Show, out: TextIO, width: int) -> None:
@@ -69,6 +78,8 @@ def _turn(item: Show, out: TextIO, width: int) -> None:
             out.write(safe(f"-- Memory{caption} --") + "\n")
         for para in passage.paragraphs:
             out.write(safe(_wrap(plain(para), width)) + "\n\n")
+        if passage.scene.flashback and not passage.is_reply and not memory_goes_on(turn.passages, index):
+            out.write("-- Now --\n\n")
     if turn.ending is not None:
         out.write(safe(f"THE END: {turn.ending.title} ({turn.ending.theme})") + "\n")
         return

@@ -98,7 +98,7 @@ def found_where(story: Story, state: GameState, source: str) -> str:
 
 def journal_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
     """Members found, in the order found: label and description, then where they were found."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     for var_name, member, source in state.found:
         var = story.variables.get(var_name)
         if var is None or member not in var.members:
@@ -106,6 +106,8 @@ def journal_rows(story: Story, state: GameState) -> list[tuple[str, str]]:
         if member not in state.values[var.index]:  # type: ignore[operator]
             continue  # lost again since
         m = var.members[member]
+        if rows:
+            rows.append(("", ""))  # a blank line between entries
         rows.append((m.label, m.description or var.title))
         rows.append(("", f"found in {found_where(story, state, source)}"))
     return rows
