@@ -195,3 +195,29 @@ def test_watch_reloads_the_story_while_the_prompt_waits(make_story) -> None:  # 
     screen = console.export_text()
     assert "The story changed; reloaded, and this game still fits it." in screen
     assert "A brand new start." in screen
+
+
+def test_a_turn_taller_than_the_screen_stops_at_each_screenful(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ifengine.play.page import Renderer
+
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=12, force_terminal=True, color_system=None, highlight=False)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(str(prompt)) or "")
+    renderer = Renderer(console, story, paged=True)
+    renderer.draw(Session(story, None, persist=False).opening())
+    text = out.getvalue()
+    assert asked and text.count("more: press Enter") == len(asked)
+    first_stop = text.index("more: press Enter")
+    assert text[:first_stop].count("\n") == 10  # a screenful (12 rows, less two) before the first stop
+    assert "Climb the path to the lighthouse" in text  # every line reaches the screen in the end
+
+
+def test_piped_or_unpaged_output_never_stops(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ifengine.play.page import Renderer
+
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=12, force_terminal=True, color_system=None, highlight=False)
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    Renderer(console, story).draw(Session(story, None, persist=False).opening())
+    assert "Climb the path to the lighthouse" in out.getvalue()

@@ -97,7 +97,7 @@ def play(
     # the player is reading while it loads.
     from .page import Console, Renderer
 
-    renderer = Renderer(Console(highlight=False), story, options.width)
+    renderer = Renderer(Console(highlight=False), story, options.width, paged=True)
     renderer.title()
     renderer.draw(opening if opening is not None else session.opening())
     from . import fancy

@@ -59,10 +59,11 @@ def pack(parts: Iterable[str], separator: str, width: int) -> str:
 class Renderer:
     """Draws session output on a rich console at a comfortable reading width."""
 
-    def __init__(self, console: Console, story: Story, width: int = 0) -> None:
+    def __init__(self, console: Console, story: Story, width: int = 0, paged: bool = False) -> None:
         self.console = console
         self.story = story
         self.width = width
+        self.paged = paged  # stop at each screenful of a long turn (a terminal only, never piped)
 
     @property
     def measure(self) -> int:
@@ -93,7 +94,7 @@ class Renderer:
     def draw(self, outputs: Iterable[Output]) -> None:
         for item in outputs:
             if isinstance(item, Show):
-                self.turn(item)
+                self.paging(item)
             elif isinstance(item, Note):
                 self._block(outside(item.text, style="yellow" if item.error else "dim"))
             elif isinstance(item, Info):
@@ -104,6 +105,27 @@ class Renderer:
                 self.table(item)
             elif isinstance(item, EndScreen):
                 self.end_screen(item)
+
+    def paging(self, item: Show) -> None:
+        """Draw a turn; one taller than the screen stops at each screenful until the reader presses Enter.
+
+        A single choice can print a scene, a flashback and the next scene: without
+        this, the start would scroll away before it was read.
+        """
+        page = self.console.height - 2
+        if not self.paged or page < 5:
+            self.turn(item)
+            return
+        with self.console.capture() as captured:
+            self.turn(item)
+        lines = captured.get().splitlines(keepends=True)
+        while len(lines) > page + 2:
+            self.console.file.write("".join(lines[:page]))
+            self.console.file.flush()
+            self.console.input(Text(" " * self.indent + "··· more: press Enter ···", style="dim"))
+            lines = lines[page:]
+        self.console.file.write("".join(lines))
+        self.console.file.flush()
 
     def _rows(self, rows: Iterable[tuple[str, str]]) -> RenderableType:
         grid = RichTable.grid(padding=(0, 2))
