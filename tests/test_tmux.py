@@ -35,11 +35,23 @@ class Terminal:
         )
         return result.stdout
 
-    def start(self, command: str) -> None:
-        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+    def start(self, command: str, width: int = 100, height: int = 40) -> None:
+        # The size is said outright too: a program can start before tmux has sized a detached window.
+        sized = {**self.env, "COLUMNS": str(width), "LINES": str(height)}
+        exports = " ".join(f"{k}={v}" for k, v in sized.items())
         self.tmux("kill-session", "-t", "play")
         self.tmux(
-            "new-session", "-d", "-s", "play", "-x", "100", "-y", "40", "-c", str(self.cwd), f"env {exports} {command}"
+            "new-session",
+            "-d",
+            "-s",
+            "play",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            "-c",
+            str(self.cwd),
+            f"env {exports} {command}",
         )
         self.tmux("set-option", "-t", "play", "remain-on-exit", "on")
 
@@ -94,7 +106,10 @@ def test_save_quit_start_again_and_load_in_a_real_terminal(terminal: Terminal) -
     assert terminal.exited()
 
     terminal.start(command)
-    terminal.wait_for("You have a game in progress: Episode 1, On the shore, 2 choices, saved just now. Continue it?")
+    screen = terminal.wait_for("Continue it? [Y/n]")
+    assert "You have a game in progress: Episode 1, On the shore, 2 choices, saved just now." in " ".join(
+        screen.split()
+    )
     terminal.type("n")  # a new game: the one in progress is kept
     terminal.wait_for("Starting a new game. The other one is kept")
     terminal.wait_for("Search the boat")
@@ -143,3 +158,91 @@ def test_a_returning_player_is_offered_the_game_in_progress(terminal: Terminal) 
         "Wade out to the rocks" in terminal.wait_for("Wade out to the rocks")
         and "Search the boat" not in screen.split("Continuing")[-1]
     )
+
+
+# --- the same story at 40, 120 and 200 columns ------------------------------------------------
+
+MEMORY = """\
+id: widths
+title: Widths
+start: hall
+endings:
+  out: {title: Out, theme: t}
+"""
+
+LONG = " ".join(["The corridor goes on past doors that are all shut, and you count them as you go."] * 3)
+SCENES = f"""\
+episode: {{number: 1, title: The House}}
+scenes:
+  hall:
+    text: A hall with a clock.
+    choices:
+      - {{text: Remember the summer, goto: summer}}
+  summer:
+    flashback: true
+    when: Cuernavaca, 1962
+    text: |
+      {LONG}
+
+      {LONG}
+
+      {LONG}
+
+      {LONG}
+
+      {LONG}
+
+      {LONG}
+    goto: present
+  present:
+    text: The clock strikes, and you are back in the hall.
+    choices:
+      - {{text: Leave, goto: gone}}
+  gone:
+    ending: out
+"""
+
+
+@pytest.fixture
+def widths_story(tmp_path: Path) -> Path:
+    root = tmp_path / "widths"
+    root.mkdir()
+    (root / "story.yaml").write_text(MEMORY, encoding="utf-8")
+    (root / "scenes.yaml").write_text(SCENES, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("width", [40, 120, 200])
+def test_paging_flashback_end_centring_and_saves_at_each_width(
+    terminal: Terminal, widths_story: Path, width: int
+) -> None:
+    command = f"{sys.executable} -m ifengine play {widths_story}"
+    terminal.start(command, width=width, height=24)
+    terminal.wait_for("Remember the summer")
+    screen = terminal.screen()
+    column = next(line.index("A hall") for line in screen.splitlines() if "A hall" in line)
+    assert (column == (width - 72) // 2) if width >= 144 else column <= 2, screen  # centred only when very wide
+    terminal.type("1")
+    screen = terminal.wait_for("more: press Enter")  # the memory is taller than the screen: it stops
+    assert "The clock strikes" not in screen
+    for _ in range(10):  # Enter at each stop until the turn is all on screen
+        terminal.type("")
+        time.sleep(0.3)
+        if "The clock strikes" in terminal.screen():
+            break
+    screen = terminal.wait_for("The clock strikes")
+    assert "now" in screen.split("The clock strikes")[0].splitlines()[-3]  # the return to the present, marked
+    terminal.type("save mine")
+    terminal.wait_for("Saved to 'mine'")
+    terminal.type("saves")
+    screen = terminal.wait_for("autosave")
+    rows = [line for line in screen.splitlines() if "autosave" in line or "mine" in line.split()[:1]]
+    if width >= 120:  # one line a save: no slot, date or time broken across lines
+        assert any((line.split()[0] == "autosave" and "2026" in line) or ":" in line for line in rows)
+    terminal.type("quit")
+    assert terminal.exited()
+    terminal.start(command, width=width, height=24)
+    screen = terminal.wait_for("[Y/n]")
+    assert "Continue it?" in screen
+    terminal.type("")
+    terminal.wait_for("Continuing: Present, after 1 choice.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import textwrap
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def offer_question(story: Story, loaded: Loaded) -> str:
     choices = len(state.history)
     return (
         f"You have a game in progress: {episode}{scene.title}, {choices} choice{'s' * (choices != 1)},"
-        f" saved {ago(time.time() - meta.saved)}. Continue it? [Y/n] "
+        f" saved {ago(time.time() - meta.saved)}.\nContinue it? [Y/n] "
     )
 
 
@@ -139,7 +140,13 @@ def ago(seconds: float) -> str:
 
 
 def _ask(stdin: TextIO, stdout: TextIO, question: str) -> bool | None:
-    """Yes (the default) or no from the terminal; None when the input closes."""
+    """Yes (the default) or no from the terminal; None when the input closes.
+
+    The question is wrapped to the terminal, so its [Y/n] is never split.
+    """
+    width = max(20, min(72, shutil.get_terminal_size((80, 24)).columns - 2))
+    *said, asked = question.split("\n")
+    question = "".join(textwrap.fill(line, width) + "\n" for line in said) + asked
     while True:
         stdout.write(question)
         stdout.flush()
