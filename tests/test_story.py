@@ -77,12 +77,21 @@ def _facts(story: Story, state: GameState) -> dict[str, object]:
     return {name: value(name) for name in story.variables}
 
 
+def _has_the_law(f: dict[str, object]) -> bool:
+    """A lawyer (Santillán's, or Lerner's) and a paper that proves the wrong."""
+    allies, clues = f["allies"], f["clues"]
+    assert isinstance(allies, frozenset) and isinstance(clues, frozenset)
+    return bool({"lawyer", "agent"} & allies) and bool({"passport_entry", "marriage_contract"} & clues)
+
+
 ENDING_RULES = {
-    "betrayed": lambda f: f["leo_warned"] and not f["kaplan_unmasked"],
-    "stigma": lambda f: f["standing"] <= 1 and f["trust"] <= 3,
+    # Each ending has two roads since the finale was rebuilt (ep5): the rule is
+    # what every road to it needs.
+    "betrayed": lambda f: (f["leo_warned"] and not f["kaplan_unmasked"]) or not _has_the_law(f),
+    "stigma": lambda f: f["standing"] <= 2,
     "reunion": lambda f: "agent" in f["allies"],
-    "forgiveness": lambda f: f["trust"] >= 5 and ("leo_letter" in f["clues"] or "raquel" in f["allies"]),
-    "paper_custody": lambda f: "lawyer" in f["allies"] and not f["signed_silence"],
+    "forgiveness": lambda f: f["trust"] >= 4,
+    "paper_custody": lambda f: bool({"lawyer", "agent"} & f["allies"]),
     "years_later": lambda f: True,
 }
 
