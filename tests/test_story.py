@@ -114,3 +114,21 @@ def test_walkthrough_reaches_its_ending_with_the_recorded_state(story: Story, re
 
 def test_walkthroughs_cover_every_ending(story: Story) -> None:
     assert sorted(p.stem for p in Path(WALKS).glob("*.yaml")) == sorted(story.endings)
+
+
+SECOND_ROADS = {
+    "betrayed-by-the-magistrate-road": "e5_papers_fail",
+    "forgiveness-after-the-quay": "e5_quay_held",
+    "paper-custody-at-the-harbour": "e5_harbour_held",
+    "reunion-by-the-quay": "e5_quay_held",
+    "stigma-after-a-failed-taking": "e5_take_fails",
+    "years-later-from-the-open-door": "e5_warned",
+}
+
+
+@pytest.mark.parametrize(("name", "road"), sorted(SECOND_ROADS.items()))
+def test_second_road_walkthrough_reaches_its_ending_by_that_road(story: Story, name: str, road: str) -> None:
+    recording = read(str(WALKS / "routes" / f"{name}.yaml"))
+    turn = replay(story, recording.choices)
+    assert turn.ending is not None and turn.ending.id == recording.ending
+    assert dict(turn.state.visits).get(road, 0) >= 1
