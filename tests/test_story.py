@@ -63,7 +63,8 @@ def test_no_ending_dominates_random_play(report: Report) -> None:
 def test_shape_of_the_story(story: Story, report: Report) -> None:
     assert len(story.scenes) >= 80
     assert len(story.endings) >= 6
-    assert report.shortest >= 25 and report.longest <= 45
+    # The finale in beats (ep5) adds up to three decisions to the longest game.
+    assert report.shortest >= 25 and report.longest <= 50
     conditional = [c for c in story.all_choices() if c.condition or c.requirement]
     assert len(conditional) * 3 >= len(story.all_choices())
     assert len(story.variables["allies"].members) >= 5
