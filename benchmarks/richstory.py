@@ -24,7 +24,7 @@ def manifest(ints: int, flags: int, sets: int) -> str:
 
 
 def condition(rng: random.Random, i: int, ints: int, flags: int, sets: int) -> str:
-    """One atom reading an int, a flag, a set or a visit count."""
+    """One atom reading an int, a flag, a set, or whether or how often an earlier scene was seen."""
     kind = rng.randrange(4)
     if kind == 0 and ints:
         return f"n{rng.randrange(ints)} {rng.choice(('>=', '<', '>'))} {rng.randrange(11)}"
@@ -33,7 +33,9 @@ def condition(rng: random.Random, i: int, ints: int, flags: int, sets: int) -> s
     if kind == 2 and sets:
         return f"{rng.choice(MEMBERS)} {rng.choice(('in', 'not in'))} t{rng.randrange(sets)}"
     if i > 0:
-        return f"{rng.choice(('seen', 'not seen'))}(s{rng.randrange(i)})"
+        return rng.choice(("seen({})", "not seen({})", "visits({}) >= 2", "visits({}) < 2")).format(
+            f"s{rng.randrange(i)}"
+        )
     return "true"
 
 

@@ -82,3 +82,40 @@ def test_a_budget_stop_proves_nothing(make_story: StoryFactory) -> None:
     assert prove_unreachable(story, lambda: None).scenes == {"lost"}
     stopped = prove_unreachable(story, lambda: "time budget")
     assert not stopped.complete and not (stopped.scenes or stopped.choices or stopped.endings)
+
+
+def test_a_scene_on_no_loop_is_proven_visited_at_most_once(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Once more, if: visits(a) >= 2, goto: b}
+          - {text: On, goto: b}
+      b:
+        choices:
+          - {text: Again, if: visits(a) > 1, goto: won}
+          - {text: Stop, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    proof = prove_unreachable(story, lambda: None)
+    assert proof.choices == {"a:once-more", "b:again"} and proof.endings == {"win"}
+
+
+def test_a_scene_on_a_loop_may_be_visited_again(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Again, if: visits(a) >= 2, goto: won}
+          - {text: Round, goto: a}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == set()

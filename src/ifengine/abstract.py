@@ -7,8 +7,9 @@ that state makes a choice's condition certainly false, or no link carries any
 state to a scene, nothing real can get there either. It is sound by
 construction: whenever it is unsure it answers "may", so it can only fail to
 prove, never prove wrongly. Visit counts are bounded by the scene graph (a
-scene that cannot lead to here has never been seen here); scene-local values,
-once-only choices and strings are left unknown.
+scene that cannot lead to here has never been seen here, and one on no loop
+is entered at most once); scene-local values, once-only choices and strings
+are left unknown.
 """
 
 from __future__ import annotations
@@ -204,11 +205,13 @@ class _Analysis:
             return TOP if s is TOP or not isinstance(s, tuple) else (len(s[0]), len(s[1]))
         target = arg.value if arg.kind in ("name", "lit") else None
         here = scene.id
+        # A scene on no loop of the scene graph is entered at most once in any game.
+        most = INF if isinstance(target, str) and target in self.leads_to.get(target, ()) else 1
         if target == here:  # counted on entry: seen here, at least once
-            return frozenset((True,)) if node.value == "seen" else (1, INF)
+            return frozenset((True,)) if node.value == "seen" else (1, most)
         if isinstance(target, str) and target in self.story.scenes and target not in self.leads_to.get(here, ()):
             return frozenset((False,)) if node.value == "seen" else (0, 0)  # cannot have been entered yet
-        return BOTH if node.value == "seen" else (0, INF)
+        return BOTH if node.value == "seen" else (0, most)
 
     def binary(self, node: Node, state: State, scene: Scene, family: str) -> Abstract:
         op = node.value
