@@ -66,6 +66,13 @@ class StoryMap:
     notes: tuple[str, ...] = field(default=())
 
 
+def _way_on_after_call(source: str, call: str, goto: str, crosses: Callable[[str], bool]) -> list[Edge]:
+    """The dashed edge to where play goes on once a called scene returns (none without a call, or for a return)."""
+    if not call or goto == RETURN:
+        return []
+    return [Edge(source, goto, "", f"after {call} returns", route=True, between_groups=crosses(goto))]
+
+
 def shorten(text: str, limit: int) -> str:
     """One line of at most `limit` characters, cut at a word where possible."""
     line = " ".join(text.split())
@@ -143,17 +150,7 @@ def story_map(
                     between_groups=crosses(choice.call or choice.goto),
                 )
             )
-            if choice.call and choice.goto != RETURN:
-                edges.append(
-                    Edge(
-                        scene.id,
-                        choice.goto,
-                        "",
-                        f"after {choice.call} returns",
-                        route=True,
-                        between_groups=crosses(choice.goto),
-                    )
-                )
+            edges += _way_on_after_call(scene.id, choice.call, choice.goto, crosses)
         total = sum(r.chance for r in scene.routes)
         for i, route in enumerate(scene.routes):
             if route.chance:
@@ -175,17 +172,7 @@ def story_map(
                         between_groups=crosses(route.call),
                     )
                 )
-                if route.goto != RETURN:
-                    edges.append(
-                        Edge(
-                            scene.id,
-                            route.goto,
-                            "",
-                            f"after {route.call} returns",
-                            route=True,
-                            between_groups=crosses(route.goto),
-                        )
-                    )
+                edges += _way_on_after_call(scene.id, route.call, route.goto, crosses)
             else:
                 edges.append(Edge(scene.id, route.goto, "", condition, route=True, between_groups=crosses(route.goto)))
     return StoryMap(
