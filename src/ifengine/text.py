@@ -121,7 +121,7 @@ def _ink_glue_and_diverts(source: str) -> None:
     at = source.find("<>")
     if at != -1:
         raise ExprError("ink's glue <> is written {glue} here", at, "write {glue} where the text should join")
-    m = re.search(r"(?m)^[ \t]*->", source)
+    m = _DIVERT.search(source) if "->" in source else None
     if m:
         raise ExprError(
             "ink's divert -> is not prose here", m.end() - 2, "end the scene with goto: (or a choice's goto:) instead"
@@ -141,7 +141,7 @@ def _compile_template(source: str, env: Env) -> Template:
     if static:
         text = "".join(parts)
         return Template(source, lambda v, s, m: text, True, frozenset(), tags, active)
-    varies = any(getattr(p, "varies", False) for p in parts) or _VARIATION.search(source) is not None
+    varies = _VARIATION.search(source) is not None if ":" in source else False
     return Template(source, _join(parts), False, frozenset(reads), tags, active, varies)
 
 
@@ -351,6 +351,7 @@ def _parse_if(
 
 
 DO_TAG = re.compile(r"do\s*:\s*|do\s+(?=\S)")
+_DIVERT = re.compile(r"(?m)^[ \t]*->")
 _IF_HABITS = re.compile(r"(elseif|else\s+if|elsif|end\s*if|fi)\b", re.IGNORECASE)
 _VARIATION_TAG = re.compile(r"(seq|cycle|once|shuffle)\s*:\s*")
 _VARIATION = re.compile(r"\{\s*(seq|cycle|once|shuffle)\s*:")
