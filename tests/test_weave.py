@@ -328,3 +328,18 @@ def test_an_inline_then_without_a_way_on_goes_on_to_the_gather_around_it(make_st
     turn = choose(story, choose(story, start(story).state, "talk:ask").state, "talk/ask:press")
     assert [p.paragraphs for p in turn.passages] == [("He sighs.",), ("The cup is cold.",)]
     assert turn.ending is not None
+
+
+def test_a_backslash_keeps_a_bracket_in_a_choice_literal(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      talk:
+        choices:
+          - {text: 'Read the note \\[torn\\] aloud', goto: out}
+      out:
+        ending: done
+    """
+    story = load_story(str(make_story(MANIFEST, scenes=scenes)))
+    turn = start(story)
+    assert [o.text for o in turn.options] == ["Read the note [torn] aloud"]
+    assert choose(story, turn.state, turn.options[0].choice.key).passages == ()

@@ -20,7 +20,7 @@ MAX_SEED = (1 << 53) - 1
 
 
 def new_seed(bits: int) -> int:
-    """A seed from random bits (from whatever source the caller trusts)."""
+    """A seed from random bits (from whatever source the caller trusts), kept within MAX_SEED."""
     return bits & MAX_SEED
 
 
@@ -99,8 +99,3 @@ class Forced:
             for other in range(1, len(self.weights[at])):
                 out.append((*self.made[:at], other))
         return out
-
-
-def first_outcome(weights: Sequence[int]) -> int:
-    """A Draw for tools that need one game, not luck: always the first open outcome."""
-    return 0

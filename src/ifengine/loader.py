@@ -220,7 +220,7 @@ MAX_CONSTANT = 1_000_000_000
 SHOW = {"always": (True, True), "status": (True, False), "never": (False, False)}
 STATUS_LINES = ("numbers", "words", "none")
 # A choice's `[ ]`: the words inside show only in the menu, the words after only once it is taken.
-_BRACKETS = re.compile(r"\[([^\[\]{}]*)\]")
+_BRACKETS = re.compile(r"(?<!\\)\[((?:[^\[\]{}\\]|\\.)*)(?<!\\)\]")
 _BLOCK = re.compile(r"\{\s*(if|/if|end)\b[^}]*\}")
 
 
@@ -228,13 +228,18 @@ def _split_choice_text(text: str) -> tuple[str, str]:
     """Menu words and printed words of `before [menu only] after` (as in ink); nothing is printed without brackets.
 
     Only brackets outside every `{...}` tag and `{if}` block count, so prose and
-    expressions may still hold brackets of their own.
+    expressions may still hold brackets of their own; a backslash before a
+    bracket shows it as it is.
     """
     for m in _BRACKETS.finditer(text):
         if _if_depth(text[: m.start()]) == 0:
             before, inside, after = text[: m.start()], m.group(1), text[m.end() :]
-            return (before + inside).strip(), (before + after).strip()
-    return text, ""
+            return _literal((before + inside).strip()), _literal((before + after).strip())
+    return _literal(text), ""
+
+
+def _literal(text: str) -> str:
+    return text.replace("\\[", "[").replace("\\]", "]")
 
 
 _DO = re.compile(r"\{\s*do(\s*:\s*|\s+)([^}]*)\}")
