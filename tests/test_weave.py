@@ -343,3 +343,11 @@ def test_a_backslash_keeps_a_bracket_in_a_choice_literal(make_story: StoryFactor
     turn = start(story)
     assert [o.text for o in turn.options] == ["Read the note [torn] aloud"]
     assert choose(story, turn.state, turn.options[0].choice.key).passages == ()
+
+
+def test_undo_into_a_nested_choice_shows_what_was_said_there(make_story: StoryFactory) -> None:
+    from ifengine.runtime import describe
+
+    story = load_story(str(make_story(MANIFEST, scenes=NESTED)))
+    state = choose(story, start(story).state, "talk:ask-about-the-children").state
+    assert [p.paragraphs for p in describe(story, state).passages] == [("He shrugs.",)]

@@ -250,6 +250,8 @@ def _flow(
             continue
         if scene.chance:
             open_routes = [r for r in routes if r.condition is None or r.condition.test(values, visits)]
+            if not open_routes:  # the loader forbids this; kept so a bad model cannot crash
+                raise GameError(f"no route out of scene '{scene.id}' applies")
             route = open_routes[draw([r.chance for r in open_routes])]
         else:
             for route in routes:
@@ -533,9 +535,21 @@ def _said(choice: Choice, values: tuple, visits: Mapping[str, int], moment: Mome
 
 
 def describe(story: Story, state: GameState) -> Turn:
-    """The current scene again, as it reads now (after loading a save or undoing)."""
+    """The current scene again, as it reads now (after loading a save or undoing).
+
+    A scene made from a nested choice has no text of its own: what was said as
+    that choice was taken stands in for it, so the reader knows where they are.
+    """
     shown: list[Passage] = []
-    _show(story.scenes[state.scene], state.values, state.visits, state.seed, shown)
+    scene = story.scenes[state.scene]
+    _show(scene, state.values, state.visits, state.seed, shown)
+    if not shown and scene.parent and state.history:
+        last = story.choice(state.history[-1])
+        if last is not None and last.goto == scene.id:
+            moment = (state.visits.get(last.scene, 1), state.seed)
+            said = _said(last, state.values, state.visits, moment)
+            if said:
+                shown.append(Passage(scene, said, True))
     return _turn(story, state, shown)
 
 
