@@ -232,6 +232,13 @@ def _add_tool_commands(sub: argparse._SubParsersAction) -> None:
     stats = sub.add_parser("stats", help="scenes, choices and words per episode; where each variable is used")
     stats.add_argument("story", help="a story folder or its story.yaml")
     stats.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    stats.add_argument(
+        "--play",
+        metavar="N",
+        type=_positive_int,
+        help="also play N random games and measure the prose: words per game, conditional text, identical text",
+    )
+    stats.add_argument("--seed", type=int, default=1, help="seed for the random games of --play (default 1)")
     new = sub.add_parser("new", help="start a new story: a small complete example to rewrite")
     new.add_argument("folder", help="where to write it (created if needed; existing files are never overwritten)")
     replay = sub.add_parser("replay", help="replay recorded playthroughs against the current story")
@@ -289,10 +296,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     story = load_story(args.story)
     stats = story_stats(story)
+    variation = None
+    if args.play:
+        from .variation import measure
+
+        variation = measure(story, args.play, args.seed)
     if args.json:
-        print(safe_json(json.dumps(stats.to_data(story), indent=2, ensure_ascii=False)))
+        data = stats.to_data(story)
+        if variation is not None:
+            from .variation import to_data
+
+            data["playthroughs"] = to_data(variation)
+        print(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         print(format_stats(story, stats))
+        if variation is not None:
+            from .variation import format_variation
+
+            print()
+            print(format_variation(variation))
     return EXIT_OK
 
 
