@@ -72,6 +72,14 @@ def test_identical_share_compares_only_games_with_different_endings(make_story: 
     assert whole.identical is not None and whole.identical.low == whole.identical.high == 4 / 11
 
 
+def test_the_scenes_that_read_the_same_are_named_with_their_place(cli: Cli, make_story: StoryFactory) -> None:
+    root = make_story(MANIFEST, scenes=BRANCHING)
+    result = measure(load_story(str(root)), 40, seed=3)
+    assert [(s.scene, s.words, s.pos.line) for s in result.shared] == [("a", 4.0, 2)]
+    _, out, _ = cli("stats", root, "--play", "40", "--seed", "3")
+    assert out.splitlines()[-1] == f"        4  a ({root / 'scenes.yaml'}:2:3)"
+
+
 def test_one_ending_gives_no_pairs_and_says_so(cli: Cli, make_story: StoryFactory) -> None:
     one_way = BRANCHING.replace("if: coin in bag", "if: false")
     code, out, _ = cli("stats", make_story(MANIFEST, scenes=one_way), "--play", "5")

@@ -26,7 +26,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Choice, Story
+from .diagnostics import Pos
+from .model import Choice, Scene, Story
 from .runtime import Passage, Turn, choose, start
 from .text import Template, plain
 
@@ -102,14 +103,22 @@ def _unconditional(templates: Iterable[Template | None], fixed: dict[tuple[str, 
     return fixed[sources]
 
 
-def _read(
-    turn: Turn, taken: Choice | None, parts: dict[str, Reading], fixed: dict[tuple[str, ...], Counter[str]]
-) -> None:
+@dataclass
+class _Memo:
+    """What is worked out once for all games: unconditional words, and the scene each paragraph first came from."""
+
+    fixed: dict[tuple[str, ...], Counter[str]] = field(default_factory=dict)
+    where: dict[str, Scene] = field(default_factory=dict)
+
+
+def _read(turn: Turn, taken: Choice | None, parts: dict[str, Reading], memo: _Memo) -> None:
     for passage in turn.passages:
         shown = [plain(p) for p in passage.paragraphs]
+        for p in shown:
+            memo.where.setdefault(p, passage.scene)
         seen = Counter(w for p in shown for w in _words(p))
         total = seen.total()
-        unconditional = _unconditional(_templates(passage, taken), fixed)
+        unconditional = _unconditional(_templates(passage, taken), memo.fixed)
         conditional = total - sum(min(n, unconditional[w]) for w, n in seen.items())
         for name in (ALL, _part(passage)):
             reading = parts.setdefault(name, Reading())
@@ -119,18 +128,18 @@ def _read(
                 reading.paragraphs[p] += len(_words(p))
 
 
-def play_and_read(story: Story, rng: random.Random, fixed: dict[tuple[str, ...], Counter[str]] | None = None) -> Game:
+def play_and_read(story: Story, rng: random.Random, memo: _Memo | None = None) -> Game:
     """One game with every choice picked uniformly among the open ones, and what it showed."""
-    fixed = {} if fixed is None else fixed
+    memo = _Memo() if memo is None else memo
     parts: dict[str, Reading] = {ALL: Reading()}
     turn = start(story, seed=rng.getrandbits(53))
-    _read(turn, None, parts, fixed)
+    _read(turn, None, parts, memo)
     for _ in range(MAX_STEPS):
         if turn.ending is not None or not turn.open_options:
             break
         option = rng.choice(turn.open_options)
         turn = choose(story, turn.state, option.choice.key)
-        _read(turn, option.choice, parts, fixed)
+        _read(turn, option.choice, parts, memo)
     return Game(turn.ending.id if turn.ending else None, parts)
 
 
@@ -172,6 +181,19 @@ class Variation:
     unended: int
     pairs: int  # different-ending pairs compared
     parts: tuple[PartFigures, ...]  # "all" first
+    shared: tuple[SharedScene, ...] = ()  # the scenes whose prose most often reads the same, most first
+
+
+@dataclass(frozen=True)
+class SharedScene:
+    """A scene whose paragraphs two games with different endings both showed, word for word."""
+
+    scene: str
+    pos: Pos
+    words: float  # identical words it gives a pair, on average over all pairs compared
+
+
+SHARED_SHOWN = 8
 
 
 def _pairs(games: list[Game], rng: random.Random) -> list[tuple[Game, Game]]:
@@ -183,8 +205,8 @@ def _pairs(games: list[Game], rng: random.Random) -> list[tuple[Game, Game]]:
 def measure(story: Story, games: int, seed: int) -> Variation:
     """Play `games` seeded random games and measure how their prose varies."""
     rng = random.Random(seed)
-    fixed: dict[tuple[str, ...], Counter[str]] = {}
-    played = [play_and_read(story, rng, fixed) for _ in range(games)]
+    memo = _Memo()
+    played = [play_and_read(story, rng, memo) for _ in range(games)]
     pairs = _pairs(played, rng)
     names = [ALL, *sorted({n for g in played for n in g.parts if n != ALL}, key=_order)]
     figures = []
@@ -203,8 +225,28 @@ def measure(story: Story, games: int, seed: int) -> Variation:
         )
     endings = Counter(g.ending for g in played if g.ending is not None)
     return Variation(
-        games, seed, dict(sorted(endings.items())), sum(g.ending is None for g in played), len(pairs), tuple(figures)
+        games,
+        seed,
+        dict(sorted(endings.items())),
+        sum(g.ending is None for g in played),
+        len(pairs),
+        tuple(figures),
+        _shared(pairs, memo.where),
     )
+
+
+def _shared(pairs: list[tuple[Game, Game]], where: dict[str, Scene]) -> tuple[SharedScene, ...]:
+    """Where the identical words come from: per scene, the words both games of a pair showed, on average."""
+    words: dict[str, float] = {}
+    scenes: dict[str, Scene] = {}
+    for a, b in pairs:
+        x, y = a.parts[ALL].paragraphs, b.parts[ALL].paragraphs
+        for p in x.keys() & y.keys():
+            scene = where[p]
+            scenes[scene.id] = scene
+            words[scene.id] = words.get(scene.id, 0.0) + (x[p] + y[p]) / 2
+    most = sorted(words.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(SharedScene(scene_id, scenes[scene_id].pos, total / len(pairs)) for scene_id, total in most)
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -242,6 +284,11 @@ def format_variation(v: Variation) -> str:
         lines.append(f"  words shown: {_count(part.words)}")
         lines.append(f"  from conditional text: {_percent(part.conditional)}")
         lines.append(f"  identical between different endings: {_percent(part.identical)}")
+    if v.shared:
+        lines += ["", "Scenes that read the same in games with different endings (identical words a pair, on average):"]
+        lines += [f"  {s.words:7,.0f}  {s.scene} ({s.pos})" for s in v.shared[:SHARED_SHOWN]]
+        if len(v.shared) > SHARED_SHOWN:
+            lines.append(f"  and {len(v.shared) - SHARED_SHOWN:,} more (--json lists all)")
     return "\n".join(lines)
 
 
@@ -263,5 +310,9 @@ def to_data(v: Variation) -> dict[str, object]:
                 "identical_share": spread(p.identical),
             }
             for p in v.parts
+        ],
+        "shared_scenes": [
+            {"scene": s.scene, "path": s.pos.path, "line": s.pos.line, "col": s.pos.col, "words": s.words}
+            for s in v.shared
         ],
     }
