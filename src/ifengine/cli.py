@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
+from . import startup
 from .budget import StopReason
 from .diagnostics import Severity, StoryError, has_errors, sort_key, to_json
 from .loader import load_story, read_story, story_root
@@ -206,15 +207,19 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from .play.launch import PlayError, PlayOptions, play
-
-    story = load_story(args.story or bundled_story())
-    options = PlayOptions(args.plain, args.width, args.saves, args.resume, args.record, args.watch)
+    startup.pause()  # until the prompt is live: see startup.py
     try:
-        return play(story, options)
-    except PlayError as exc:
-        print(f"ifengine: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        from .play.launch import PlayError, PlayOptions, play
+
+        story = load_story(args.story or bundled_story())
+        options = PlayOptions(args.plain, args.width, args.saves, args.resume, args.record, args.watch)
+        try:
+            return play(story, options)
+        except PlayError as exc:
+            print(f"ifengine: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    finally:
+        startup.settle()
 
 
 # --- tools for authors: graph, stats, new, replay, schema ---------------------------

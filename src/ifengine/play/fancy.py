@@ -16,6 +16,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from rich.console import Console
 
+from .. import startup
 from .outputs import AFTER_THE_END, EndScreen, Note, Output
 from .page import Renderer, pack, prose
 from .plain import leave_question
@@ -69,6 +70,7 @@ def run(
     prompt: PromptSession[str] = PromptSession(
         completer=PlayCompleter(session), input=prompt_input, output=prompt_output, reserve_space_for_menu=4
     )
+    startup.settle()
     return asyncio.run(_play(session, renderer, prompt, watcher))
 
 

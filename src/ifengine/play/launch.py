@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from .. import recording
+from .. import recording, startup
 from ..model import Story
 from ..savejson import shown
 from ..saves import AUTOSAVE, ENV_FOLDER, Loaded, SaveError, SaveStore, default_folder
@@ -86,6 +86,7 @@ def play(
     watcher = Watcher(story.root) if options.watch else None
     plain = options.plain or piped or not stdout.isatty() or bool(env.get("NO_COLOR"))
     if plain:
+        startup.settle()  # plain play needs no more start-up
         from . import plain as plain_play
 
         if piped:
