@@ -191,6 +191,18 @@ def _join(parts: list[Part]) -> Render:
     return lambda v, s, m: "".join([f(v, s, m) for f in fns])
 
 
+def _next_tag(src: str, pos: int) -> re.Match[str] | None:
+    """The first `_TAG` at or after `pos`: found with `str.find`, which skips prose far faster than a regex scan.
+
+    Every form of the tag starts at a brace, and a lone brace is one, so the
+    tag starts at the first brace: the same match `_TAG.search` would give.
+    """
+    opening = src.find("{", pos)
+    closing = src.find("}", pos, opening if opening != -1 else len(src))
+    at = closing if closing != -1 else opening
+    return None if at == -1 else _TAG.match(src, at)
+
+
 def _parse(
     src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard], guard_reads: frozenset[Atom]
 ) -> tuple[list[Part], int, tuple[str, int, str] | None]:
@@ -200,9 +212,8 @@ def _parse(
     `guard_reads` is what the enclosing {if} tests read.
     """
     parts: list[Part] = []
-    search = _TAG.search
     while True:
-        m = search(src, pos)
+        m = _next_tag(src, pos)
         if m is None:
             if pos < len(src):
                 parts.append(src[pos:])
