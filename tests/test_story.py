@@ -120,6 +120,7 @@ def test_walkthroughs_cover_every_ending(story: Story) -> None:
 SECOND_ROADS = {
     "betrayed-by-the-magistrate-road": "e5_papers_fail",
     "forgiveness-after-the-quay": "e5_quay_held",
+    "forgiveness-by-the-sea-road": "e4_sea_dawn",
     "paper-custody-at-the-harbour": "e5_harbour_held",
     "reunion-by-the-quay": "e5_quay_held",
     "stigma-after-a-failed-taking": "e5_take_fails",
