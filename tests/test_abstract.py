@@ -119,3 +119,55 @@ def test_a_scene_on_a_loop_may_be_visited_again(make_story: StoryFactory) -> Non
     """
     story = load_story(str(make_story(scenes=scenes)))
     assert prove_unreachable(story, lambda: None).choices == set()
+
+
+def test_a_fallback_beside_a_choice_that_is_always_open_is_proven_unreachable(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: On, if: visits(a) < 2, goto: won}
+          - {text: Stuck, fallback: true, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    proof = prove_unreachable(story, lambda: None)
+    assert proof.choices == {"a:stuck"} and proof.endings == {"lose"}
+
+
+def test_a_fallback_opens_only_where_each_guarded_choice_is_closed(make_story: StoryFactory) -> None:
+    """Past the fallback `Low` was closed, so n >= 3 there: `Shallow` can never be taken."""
+    manifest = """\
+    id: fall
+    title: Fall
+    start: s
+    state:
+      n: {type: int, min: 0, max: 9}
+    endings:
+      win: {title: Win, theme: t}
+      lose: {title: Lose, theme: t}
+    """
+    scenes = """\
+    scenes:
+      s:
+        choices:
+          - {text: Rest, goto: a}
+          - {text: Train, do: n += 5, goto: a}
+      a:
+        choices:
+          - {text: Low, if: n < 3, goto: won}
+          - {text: Stuck, fallback: true, goto: b}
+      b:
+        choices:
+          - {text: Deep, if: n > 2, goto: won}
+          - {text: Shallow, if: n < 3, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(manifest, scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == {"b:shallow"}

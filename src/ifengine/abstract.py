@@ -27,6 +27,7 @@ MAX_UPDATES = 8  # changes to a scene's state before its numbers widen to their 
 CHECK_EVERY = 256  # scenes processed between budget checks
 
 BOTH = frozenset((True, False))
+_TRUE = frozenset((True,))
 INF = float("inf")
 TOP = None  # an unknown value of any kind
 
@@ -142,7 +143,7 @@ class _Analysis:
             if taken is not None:
                 out += [(t, taken) for t in scene.next_of(route) if t in self.story.scenes]
         for choice in scene.choices:
-            after: State | None = state
+            after: State | None = state if not choice.fallback else self.all_closed(scene, state, family)
             for condition in (choice.condition, choice.requirement):
                 if condition is not None and after is not None:
                     after = self.assume(condition.source, after, scene, family)
@@ -153,6 +154,31 @@ class _Analysis:
                 after = self.effect(effect.source, after, scene, family)
             out += [(t, after) for t in scene.next_of(choice) if t in self.story.scenes]
         return out
+
+    def all_closed(self, scene: Scene, state: State, family: str) -> State | None:
+        """The state with every regular choice closed, which is when a fallback opens (None: never).
+
+        A choice that is not once-only and whose conditions certainly hold is
+        always open, so the fallback is not; a choice with one condition is
+        closed only where that condition is false, which narrows the state.
+        """
+        for choice in scene.choices:
+            if choice.fallback or state is None:
+                continue
+            conditions = [c.source for c in (choice.condition, choice.requirement) if c is not None]
+            always_open = all(self.test(c, state, scene, family) == _TRUE for c in conditions)
+            if always_open and not choice.once:
+                return None
+            if len(conditions) == 1 and not choice.once:
+                state = self.refute(conditions[0], state, scene, family)
+        return state
+
+    def refute(self, source: str, state: State, scene: Scene, family: str) -> State | None:
+        """The state with the condition taken as false (None: it cannot be)."""
+        if False not in self.test(source, state, scene, family):
+            return None
+        node = self.node(source)
+        return state if node is None else self.refine(node, state, scene, family, False)
 
     def result(self) -> AbstractResult:
         story = self.story
