@@ -171,3 +171,80 @@ def test_a_fallback_opens_only_where_each_guarded_choice_is_closed(make_story: S
     """
     story = load_story(str(make_story(manifest, scenes=scenes)))
     assert prove_unreachable(story, lambda: None).choices == {"b:shallow"}
+
+
+def test_a_scene_entered_on_every_way_here_is_seen(make_story: StoryFactory) -> None:
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Left, goto: gate}
+          - {text: Right, goto: gate}
+      gate:
+        choices:
+          - {text: In, goto: hall}
+      hall:
+        choices:
+          - {text: Never, if: not seen(gate), goto: won}
+          - {text: Out, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == {"hall:never"}
+
+
+def test_a_scene_only_past_a_closed_choice_is_never_seen(make_story: StoryFactory) -> None:
+    """`side` leads to `hall` in the scene graph, but only through a choice no game can take."""
+    scenes = """\
+    scenes:
+      a:
+        choices:
+          - {text: Side, if: visits(a) > 1, goto: side}
+          - {text: Hall, goto: hall}
+      side:
+        choices:
+          - {text: On, goto: hall}
+      hall:
+        choices:
+          - {text: Back, if: seen(side), goto: won}
+          - {text: Out, goto: lost}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == {"a:side", "side:on", "hall:back"}
+
+
+def test_numbers_are_not_widened_on_a_scene_with_many_ways_in_and_no_loop(make_story: StoryFactory) -> None:
+    """Ten ways into `end`, each setting n between 10 and 19: it never reaches 50 there."""
+    manifest = """\
+    id: wide
+    title: Wide
+    start: a
+    state:
+      n: {type: int, min: 0, max: 100}
+    endings:
+      win: {title: Win, theme: t}
+      lose: {title: Lose, theme: t}
+    """
+    ways = "".join(f"          - {{text: Way {i}, do: n = {10 + i}, goto: end}}\n" for i in range(10))
+    scenes = f"""\
+    scenes:
+      a:
+        choices:
+{ways}      end:
+        choices:
+          - {{text: High, if: n >= 50, goto: won}}
+          - {{text: Out, goto: lost}}
+      won:
+        ending: win
+      lost:
+        ending: lose
+    """
+    story = load_story(str(make_story(manifest, scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == {"end:high"}

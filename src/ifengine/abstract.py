@@ -8,19 +8,21 @@ state to a scene, nothing real can get there either. It is sound by
 construction: whenever it is unsure it answers "may", so it can only fail to
 prove, never prove wrongly. Visit counts are bounded by the scene graph (a
 scene that cannot lead to here has never been seen here, and one on no loop
-is entered at most once); scene-local values, once-only choices and strings
-are left unknown.
+is entered at most once) and by the scenes entered on every, and on some, way
+here (a must and a may set); a fallback opens only where every other choice
+is closed. Scene-local values, once-only choices and strings are left unknown.
 """
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .budget import StopReason
 from .expr import ExprError, Node, parse
+from .liveness import successors_first
 from .model import Scene, Story, Variable
 
 MAX_UPDATES = 8  # changes to a scene's state before its numbers widen to their whole range
@@ -99,20 +101,26 @@ class _Analysis:
         story = self.story
         if story.start not in story.scenes:
             return True
-        self.entry[story.start] = tuple(_initial(v) for v in self.vars)
-        work = deque([story.start])
+        start = frozenset((story.start,))
+        self.entry[story.start] = (*(_initial(v) for v in self.vars), (start, start))
+        # Scenes in an order where a scene comes before the scenes it leads to (loops
+        # aside): on an acyclic story each scene's state is then final when it is taken.
+        rank = {sid: i for i, sid in enumerate(reversed(successors_first(story)))}
+        work = [(rank[story.start], story.start)]
         queued = {story.start}
         done = 0
         while work:
-            sid = work.popleft()
+            sid = heapq.heappop(work)[1]
             queued.discard(sid)
             done += 1
             if done % CHECK_EVERY == 0 and should_stop():
                 return False
             for target, state in self.successors(story.scenes[sid], self.entry[sid]):
+                must, may = state[-1]
+                state = (*state[:-1], (must | {target}, may | {target}))  # counted on entry
                 if self.merge(target, state) and target not in queued:
                     queued.add(target)
-                    work.append(target)
+                    heapq.heappush(work, (rank[target], target))
         return True
 
     def merge(self, sid: str, state: State) -> bool:
@@ -121,14 +129,22 @@ class _Analysis:
         if old is None:
             self.entry[sid] = state
             return True
-        new = tuple(_join(v, a, b) for v, a, b in zip(self.vars, old, state, strict=True))
+        (must, may), (more_must, more_may) = old[-1], state[-1]
+        new = (
+            *(_join(v, a, b) for v, a, b in zip(self.vars, old[:-1], state[:-1], strict=True)),
+            (must & more_must, may | more_may),
+        )
         if new == old:
             return False
         self.updates[sid] = self.updates.get(sid, 0) + 1
-        if self.updates[sid] > MAX_UPDATES:  # widen: every number to its whole range
-            new = tuple(
-                (v.minimum, v.maximum) if v.type == "int" and a is not TOP else a
-                for v, a in zip(self.vars, new, strict=True)
+        # Only a loop needs widening to end; elsewhere the updates are bounded by the scenes before.
+        if self.updates[sid] > MAX_UPDATES and sid in self.leads_to[sid]:  # widen: every number to its whole range
+            new = (
+                *(
+                    (v.minimum, v.maximum) if v.type == "int" and a is not TOP else a
+                    for v, a in zip(self.vars, new[:-1], strict=True)
+                ),
+                new[-1],
             )
         self.entry[sid] = new
         return True
@@ -162,16 +178,16 @@ class _Analysis:
         always open, so the fallback is not; a choice with one condition is
         closed only where that condition is false, which narrows the state.
         """
+        closed: State | None = state
         for choice in scene.choices:
-            if choice.fallback or state is None:
+            if choice.fallback or choice.once or closed is None:
                 continue
             conditions = [c.source for c in (choice.condition, choice.requirement) if c is not None]
-            always_open = all(self.test(c, state, scene, family) == _TRUE for c in conditions)
-            if always_open and not choice.once:
-                return None
-            if len(conditions) == 1 and not choice.once:
-                state = self.refute(conditions[0], state, scene, family)
-        return state
+            if all(self.test(c, closed, scene, family) == _TRUE for c in conditions):
+                return None  # always open
+            if len(conditions) == 1:
+                closed = self.refute(conditions[0], closed, scene, family)
+        return closed
 
     def refute(self, source: str, state: State, scene: Scene, family: str) -> State | None:
         """The state with the condition taken as false (None: it cannot be)."""
@@ -237,6 +253,12 @@ class _Analysis:
             return frozenset((True,)) if node.value == "seen" else (1, most)
         if isinstance(target, str) and target in self.story.scenes and target not in self.leads_to.get(here, ()):
             return frozenset((False,)) if node.value == "seen" else (0, 0)  # cannot have been entered yet
+        if isinstance(target, str) and target in self.story.scenes:
+            must, may = state[-1]
+            if target in must:  # entered on every way here
+                return frozenset((True,)) if node.value == "seen" else (1, most)
+            if target not in may:  # entered on no way here
+                return frozenset((False,)) if node.value == "seen" else (0, 0)
         return BOTH if node.value == "seen" else (0, most)
 
     def binary(self, node: Node, state: State, scene: Scene, family: str) -> Abstract:
@@ -287,6 +309,8 @@ class _Analysis:
                 if want not in have:
                     return None
                 return _set(state, var.index, frozenset((want,)))
+        if node.kind == "call" and node.value == "seen" and node.args[0].value in self.story.scenes:
+            return _refine_seen(state, node.args[0].value, want)
         if node.kind == "binary" and node.value in _BOUNDS:
             return self.refine_bound(node, state, scene, family, want)
         if node.kind == "binary" and node.value in ("in", "not in"):
@@ -358,6 +382,14 @@ class _Analysis:
         if value is TOP or not isinstance(value, frozenset):
             return _set(state, var.index, _unknown(var))
         return _set(state, var.index, value)
+
+
+def _refine_seen(state: State, scene: str, want: bool) -> State | None:
+    """The state with `seen(scene)` taken as `want`: the scene joins what was surely, or leaves what may have been, entered."""
+    must, may = state[-1]
+    if want:
+        return None if scene not in may else (*state[:-1], (must | {scene}, may))
+    return None if scene in must else (*state[:-1], (must, may - {scene}))
 
 
 def _unknown(var: Variable) -> Abstract:

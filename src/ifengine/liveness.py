@@ -47,7 +47,7 @@ class Liveness:
     at_choice: dict[str, frozenset[Atom]]
 
 
-def _successors_first(story: Story) -> list[str]:
+def successors_first(story: Story) -> list[str]:
     """Every scene in depth-first postorder from the start (then from any scene left): targets before their sources."""
     order: list[str] = []
     done: set[str] = set()
@@ -110,7 +110,7 @@ def liveness(story: Story) -> Liveness:
 
     # A backward analysis converges in one pass over an acyclic story when every scene
     # comes after the scenes it leads to; in story order a long chain took a pass a scene.
-    work = deque(_successors_first(story))
+    work = deque(successors_first(story))
     queued = set(work)
     while work:
         sid = work.popleft()
