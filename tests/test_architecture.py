@@ -20,6 +20,8 @@ CORE = [
     "explorer",
     "abstract",
     "directed",
+    "guided",
+    "guarddistance",
     "budget",
     "random_play",
     "verdicts",

@@ -19,14 +19,26 @@ from typing import Any
 from .abstract import prove_unreachable
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
-from .directed import find_witnesses
+from .directed import Witnesses, find_witnesses
 from .findings import Plan, Report
+from .guided import guided_witnesses
 from .liveness import KeyFunction, liveness, projector, scenes_counted, without_unseen
 from .model import Story
 from .random_play import random_playthrough, sample
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
-from .verdicts import ABSTRACT, DIRECTED, EXHAUSTIVE, KINDS, RANDOM_PLAY, REACHABLE, UNKNOWN, UNREACHABLE, Verdicts
+from .verdicts import (
+    ABSTRACT,
+    DIRECTED,
+    EXHAUSTIVE,
+    GUIDED,
+    KINDS,
+    RANDOM_PLAY,
+    REACHABLE,
+    UNKNOWN,
+    UNREACHABLE,
+    Verdicts,
+)
 
 __all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counted"]
 
@@ -309,7 +321,8 @@ def _settle(
 
 
 def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
-    """What a stopped search left unknown: proven unreachable by abstract interpretation, or found by directed search."""
+    """What a stopped search left unknown: proven unreachable by abstract interpretation, or found by directed
+    then guided search."""
     verdicts = report.verdicts
     if not any(verdicts.with_status(kind, UNKNOWN) for kind in KINDS):
         return
@@ -320,8 +333,16 @@ def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
     if not any(unknown):
         return
     found = find_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("directed"))
+    _settle_found(report, DIRECTED, found)
+    unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
+    if not any(unknown):
+        return
+    _settle_found(report, GUIDED, guided_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("guided")))
+
+
+def _settle_found(report: Report, method: str, found: Witnesses) -> None:
     for kind, witnesses in (("scenes", found.scenes), ("choices", found.choices), ("endings", found.endings)):
-        verdicts.settle_reachable(kind, DIRECTED, witnesses)
+        report.verdicts.settle_reachable(kind, method, witnesses)
     for ending, path in found.endings.items():
         report.ending_paths.setdefault(ending, list(path))
 

@@ -17,6 +17,7 @@ EXHAUSTIVE = "exhaustive search"
 RANDOM_PLAY = "random play"
 ABSTRACT = "abstract interpretation"
 DIRECTED = "directed search"
+GUIDED = "guided search"
 KINDS = ("scenes", "choices", "endings")
 
 

@@ -1,0 +1,195 @@
+"""Beam search aimed at the condition that guards an unknown choice.
+
+Directed search follows scene-graph distance only, so it rarely finds a choice
+guarded by `n4 > 8`: a random walk seldom raises n4 that far. Here each run
+aims at one wanted choice: it keeps the `WIDTH` game states (among those that
+can still lead to the choice's scene) whose state is closest to making the
+choice's conditions true (`guarddistance`), steps them all, and repeats. Every
+item any state reaches is reachable, with that state's path as the witness; an
+item never reached stays unknown (this search proves nothing unreachable).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .budget import StopReason
+from .directed import Witnesses
+from .guarddistance import Distance, fallback_distance, guard_distance
+from .model import Choice, Story
+from .runtime import GameError, StateParts, begin, choices_open, step
+
+WIDTH = 24  # states kept at each level
+MAX_LEVELS = 5_000  # steps in one run
+CHECK_EVERY = 512  # steps between budget checks
+
+Path = tuple | None  # (choice key, the path before it): shared tails, no copying
+
+
+def _unwind(path: Path) -> tuple[str, ...]:
+    keys = []
+    while path is not None:
+        keys.append(path[0])
+        path = path[1]
+    return tuple(reversed(keys))
+
+
+@dataclass
+class _Wanted:
+    scenes: set[str]
+    choices: set[str]
+    endings: set[str]
+
+
+def guided_witnesses(
+    story: Story,
+    scenes: Iterable[str],
+    choices: Iterable[str],
+    endings: Iterable[str],
+    *,
+    seed: int,
+    should_stop: StopReason,
+) -> Witnesses:
+    """Aim one beam at each wanted choice (and at the choices into wanted scenes and endings), nearest first."""
+    search = _Guided(story, _Wanted(set(scenes), set(choices), set(endings)), random.Random(seed), should_stop)
+    for choice in search.targets():
+        if search.stopped:
+            break
+        if choice.key in search.wanted.choices or search.leads_to_wanted(choice):
+            search.beam(choice)
+    return search.found
+
+
+class _Guided:
+    def __init__(self, story: Story, wanted: _Wanted, rng: random.Random, should_stop: StopReason) -> None:
+        self.story, self.wanted, self.rng, self.should_stop = story, wanted, rng, should_stop
+        self.found = Witnesses()
+        self.steps = 0
+        self.stopped = False
+        self.preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+        for scene in story.scenes.values():
+            for target in scene.targets:
+                if target in self.preds:
+                    self.preds[target].add(scene.id)
+
+    def leads_to_wanted(self, choice: Choice) -> bool:
+        scene = self.story.scenes[choice.key.rpartition(":")[0]]
+        return any(
+            t in self.wanted.scenes or self.story.scenes[t].ending in self.wanted.endings
+            for t in scene.next_of(choice)
+            if t in self.story.scenes
+        )
+
+    def targets(self) -> list[Choice]:
+        """Wanted choices and the choices into wanted scenes, in order of their scene's depth from the start."""
+        depth = {self.story.start: 0}
+        todo = deque([self.story.start])
+        while todo:
+            sid = todo.popleft()
+            for t in self.story.scenes[sid].targets:
+                if t in self.story.scenes and t not in depth:
+                    depth[t] = depth[sid] + 1
+                    todo.append(t)
+        picked = [
+            c
+            for c in self.story.all_choices()
+            if (c.key in self.wanted.choices or self.leads_to_wanted(c)) and c.key.rpartition(":")[0] in depth
+        ]
+        return sorted(picked, key=lambda c: depth[c.key.rpartition(":")[0]])
+
+    def leading_to(self, goal: str) -> set[str]:
+        """The scenes from which some path of links leads to `goal`, and `goal` itself."""
+        found = {goal}
+        todo = [goal]
+        while todo:
+            for p in self.preds[todo.pop()]:
+                if p not in found:
+                    found.add(p)
+                    todo.append(p)
+        return found
+
+    def note(self, parts: StateParts, known: int, taken: str, path: Path) -> None:
+        """Record what one step reached."""
+        wanted = self.wanted
+        if taken in wanted.choices:
+            wanted.choices.discard(taken)
+            self.found.choices[taken] = _unwind(path)
+        for sid in list(parts[2])[known:]:
+            if sid in wanted.scenes:
+                wanted.scenes.discard(sid)
+                self.found.scenes[sid] = _unwind(path)
+        ending = parts[6]
+        if ending is not None and ending in wanted.endings:
+            wanted.endings.discard(ending)
+            self.found.endings[ending] = _unwind(path)
+
+    def beam(self, goal: Choice) -> None:
+        """Step the closest states towards `goal` level by level until it is taken or no state can reach it."""
+        story, rng = self.story, self.rng
+        home = goal.key.rpartition(":")[0]
+        distance = (
+            fallback_distance(story, story.scenes[home])
+            if goal.fallback
+            else guard_distance(
+                story,
+                tuple(c.source for c in (goal.condition, goal.requirement) if c is not None),
+                story.scenes[home].parent or home,
+            )
+        )
+        ahead = self.leading_to(home)
+
+        def draw(weights: Sequence[int]) -> int:
+            return rng.choices(range(len(weights)), weights)[0]
+
+        try:
+            first = begin(story, None, draw)
+        except GameError:
+            return
+        self.note(first, 0, "", None)
+        level: list[tuple[StateParts, Path]] = [(first, None)]
+        for _ in range(MAX_LEVELS):
+            children: dict[object, tuple[int, float, StateParts, Path]] = {}
+            for parts, path in level:
+                self.expand(parts, path, ahead, distance, draw, children)
+                if self.stopped or goal.key not in self.wanted.choices:
+                    return
+            if not children:
+                return
+            best = sorted(children.values(), key=lambda c: (c[0], c[1]))[:WIDTH]
+            level = [(parts, path) for _, _, parts, path in best]
+
+    def expand(
+        self,
+        parts: StateParts,
+        path: Path,
+        ahead: set[str],
+        distance: Distance,
+        draw: Callable[[Sequence[int]], int],
+        children: dict[object, tuple[int, float, StateParts, Path]],
+    ) -> None:
+        """Step one state by each open choice that can still lead to the goal; keep each new state once."""
+        story = self.story
+        scene_id, values, visits, taken, _, _, ending, stack = parts
+        if ending is not None:
+            return
+        scene = story.scenes[scene_id]
+        for choice in choices_open(story, scene_id, values, visits, taken):
+            if not any(t in ahead for t in scene.next_of(choice)) and choice.key not in self.wanted.choices:
+                continue
+            try:
+                child = step(story, choice, values, visits, taken, (), (), None, None, stack, draw)
+            except GameError:
+                continue
+            child_path = (choice.key, path)
+            self.note(child, len(visits), choice.key, child_path)
+            self.steps += 1
+            if self.steps % CHECK_EVERY == 0 and self.should_stop():
+                self.stopped = True
+                return
+            if child[0] in ahead and child[6] is None:
+                key = (child[0], child[1], frozenset(child[2]), child[3])
+                if key not in children:
+                    children[key] = (distance(child[1], child[2]), self.rng.random(), child, child_path)
