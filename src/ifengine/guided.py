@@ -2,7 +2,7 @@
 
 Directed search follows scene-graph distance only, so it rarely finds a choice
 guarded by `n4 > 8`: a random walk seldom raises n4 that far. Here each run
-aims at one wanted choice: it keeps the `WIDTH` game states (among those that
+aims at one wanted choice: it keeps the `width` game states (among those that
 can still lead to the choice's scene) whose state is closest to making the
 choice's conditions true (`guarddistance`), steps them all, and repeats. Every
 item any state reaches is reachable, with that state's path as the witness; an
@@ -22,8 +22,9 @@ from .guarddistance import Distance, fallback_distance, guard_distance
 from .model import Choice, Story
 from .runtime import GameError, StateParts, begin, choices_open, step
 
-WIDTH = 24  # states kept at each level
-MAX_LEVELS = 5_000  # steps in one run
+WIDTHS = (24, 96, 384, 1536)  # states kept at each level: a round at each width, for what the last left
+MAX_LEVELS = 2_000  # steps in one game
+MAX_TOTAL_STEPS = 4_000_000  # in all, whatever the time budget: a story with loops can keep beams going
 CHECK_EVERY = 512  # steps between budget checks
 
 Path = tuple | None  # (choice key, the path before it): shared tails, no copying
@@ -53,13 +54,17 @@ def guided_witnesses(
     seed: int,
     should_stop: StopReason,
 ) -> Witnesses:
-    """Aim one beam at each wanted choice (and at the choices into wanted scenes and endings), nearest first."""
+    """Aim one beam at each wanted choice (and at the choices into wanted scenes and endings), nearest first.
+
+    Narrow beams settle most items cheaply; each wider round aims only at what is left.
+    """
     search = _Guided(story, _Wanted(set(scenes), set(choices), set(endings)), random.Random(seed), should_stop)
-    for choice in search.targets():
-        if search.stopped:
-            break
-        if choice.key in search.wanted.choices or search.leads_to_wanted(choice):
-            search.beam(choice)
+    for width in WIDTHS:
+        for choice in search.targets():
+            if search.stopped:
+                return search.found
+            if choice.key in search.wanted.choices or search.leads_to_wanted(choice):
+                search.beam(choice, width)
     return search.found
 
 
@@ -126,7 +131,7 @@ class _Guided:
             wanted.endings.discard(ending)
             self.found.endings[ending] = _unwind(path)
 
-    def beam(self, goal: Choice) -> None:
+    def beam(self, goal: Choice, width: int) -> None:
         """Step the closest states towards `goal` level by level until it is taken or no state can reach it."""
         story, rng = self.story, self.rng
         home = goal.key.rpartition(":")[0]
@@ -158,7 +163,7 @@ class _Guided:
                     return
             if not children:
                 return
-            best = sorted(children.values(), key=lambda c: (c[0], c[1]))[:WIDTH]
+            best = sorted(children.values(), key=lambda c: (c[0], c[1]))[:width]
             level = [(parts, path) for _, _, parts, path in best]
 
     def expand(
@@ -186,7 +191,7 @@ class _Guided:
             child_path = (choice.key, path)
             self.note(child, len(visits), choice.key, child_path)
             self.steps += 1
-            if self.steps % CHECK_EVERY == 0 and self.should_stop():
+            if self.steps % CHECK_EVERY == 0 and (self.should_stop() or self.steps >= MAX_TOTAL_STEPS):
                 self.stopped = True
                 return
             if child[0] in ahead and child[6] is None:
