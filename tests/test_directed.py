@@ -57,3 +57,19 @@ def test_directed_search_stops_at_its_first_budget_check(make_story: StoryFactor
 
     found = find_witnesses(story, ["nowhere"], [], [], seed=1, should_stop=stop)  # never found: only a budget ends it
     assert checks == [1] and found.scenes == {}
+
+
+def test_directed_search_gives_up_after_a_run_of_games_that_find_nothing(make_story: StoryFactory) -> None:
+    """Thirty rooms in a row, every game the same: past STALE_GAMES games nothing new can turn up."""
+    from ifengine.directed import CHECK_EVERY, STALE_GAMES
+
+    rooms = "".join(f"  r{i}:\n    choices: [{{text: On, goto: r{i + 1}}}]\n" for i in range(DEPTH))
+    scenes = f"scenes:\n  a:\n    goto: r0\n{rooms}  r{DEPTH}:\n    ending: win\n  lost:\n    ending: lose\n"
+    story = load_story(str(make_story(MANIFEST, scenes=scenes)))
+    checks: list[int] = []
+
+    def stop() -> None:
+        checks.append(1)
+
+    find_witnesses(story, ["lost"], [], [], seed=1, should_stop=stop)
+    assert len(checks) * CHECK_EVERY <= STALE_GAMES * (DEPTH + 1)

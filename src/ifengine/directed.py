@@ -20,6 +20,7 @@ from .model import Choice, Story
 from .runtime import GameError, begin, choices_open, step
 
 MAX_GAMES = 5_000
+STALE_GAMES = 500  # games in a row that find nothing new: leave the rest to guided search
 MAX_STEPS = 2_000  # in one game
 MAX_TOTAL_STEPS = 1_000_000
 CHECK_EVERY = 256
@@ -51,12 +52,15 @@ def find_witnesses(
     """Play leaning games until every wanted item is found or a budget runs out."""
     search = _Search(story, set(scenes), set(choices), set(endings), random.Random(seed))
     steps = 0
+    stale = 0
     for _ in range(MAX_GAMES):
-        if not search.wanted():
+        if not search.wanted() or stale >= STALE_GAMES:
             break
+        before = search.found_count()
         steps = search.play(steps, should_stop)
         if steps < 0:
             break
+        stale = stale + 1 if search.found_count() == before else 0
     return search.found
 
 
@@ -72,6 +76,9 @@ class _Search:
                     self.preds[target].add(scene.id)
         self.distance = self.distances()
         self.lean = LEANS[0]
+
+    def found_count(self) -> int:
+        return len(self.found.scenes) + len(self.found.choices) + len(self.found.endings)
 
     def wanted(self) -> bool:
         return bool(self.want_scenes or self.want_choices or self.want_endings)
