@@ -15,10 +15,12 @@ import random
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from .budget import StopReason
 from .directed import Witnesses
 from .guarddistance import Distance, fallback_distance, guard_distance
+from .liveness import scenes_counted
 from .model import Choice, Story
 from .runtime import GameError, StateParts, begin, choices_open, step
 
@@ -72,6 +74,10 @@ class _Guided:
     def __init__(self, story: Story, wanted: _Wanted, rng: random.Random, should_stop: StopReason) -> None:
         self.story, self.wanted, self.rng, self.should_stop = story, wanted, rng, should_stop
         self.found = Witnesses()
+        # A step counts visits only to the scenes play reads and those still wanted:
+        # copying a count for every scene passed would make long games slow.
+        self.read_by_play = scenes_counted(story)
+        self.counted = self.read_by_play | wanted.scenes
         self.steps = 0
         self.stopped = False
         self.preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
@@ -122,9 +128,12 @@ class _Guided:
         if taken in wanted.choices:
             wanted.choices.discard(taken)
             self.found.choices[taken] = _unwind(path)
-        for sid in list(parts[2])[known:]:
+        visits = parts[2]
+        # Visits only gain keys, in the order scenes were entered: the new ones are last.
+        for sid in islice(reversed(visits), len(visits) - known):  # type: ignore[arg-type, var-annotated]  # a dict
             if sid in wanted.scenes:
                 wanted.scenes.discard(sid)
+                self.counted = self.read_by_play | wanted.scenes
                 self.found.scenes[sid] = _unwind(path)
         ending = parts[6]
         if ending is not None and ending in wanted.endings:
@@ -185,7 +194,7 @@ class _Guided:
             if not any(t in ahead for t in scene.next_of(choice)) and choice.key not in self.wanted.choices:
                 continue
             try:
-                child = step(story, choice, values, visits, taken, (), (), None, None, stack, draw)
+                child = step(story, choice, values, visits, taken, (), (), self.counted, None, stack, draw)
             except GameError:
                 continue
             child_path = (choice.key, path)
@@ -195,6 +204,7 @@ class _Guided:
                 self.stopped = True
                 return
             if child[0] in ahead and child[6] is None:
-                key = (child[0], child[1], frozenset(child[2]), child[3])
+                # Seldom two states differ only in which scenes they passed: the number stands in for them.
+                key = (child[0], child[1], len(child[2]), child[3])
                 if key not in children:
                     children[key] = (distance(child[1], child[2]), self.rng.random(), child, child_path)
