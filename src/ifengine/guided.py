@@ -26,7 +26,7 @@ from .runtime import GameError, StateParts, begin, choices_open, step
 
 WIDTHS = (24, 96, 384, 1536)  # states kept at each level: a round at each width, for what the last left
 MAX_LEVELS = 2_000  # steps in one game
-MAX_TOTAL_STEPS = 4_000_000  # in all, whatever the time budget: a story with loops can keep beams going
+MAX_TOTAL_STEPS = 10_000_000  # in all, whatever the time budget: a story with loops can keep beams going
 CHECK_EVERY = 512  # steps between budget checks
 
 Path = tuple | None  # (choice key, the path before it): shared tails, no copying
