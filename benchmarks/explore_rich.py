@@ -2,6 +2,7 @@
 
     python benchmarks/explore_rich.py           # bundled story vs dict inserts, the 1,000-scene rich story, growth
     python benchmarks/explore_rich.py --quick   # the rich story at 200 scenes only
+    python benchmarks/explore_rich.py --before OLD_SRC   # the bundled and rich stories, OLD_SRC's explorer and this one
 
 1. The bundled story: explore time as a ratio to the same number of dict inserts
    (a floor: one insert of a small tuple key per state), both in this run,
@@ -26,7 +27,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
+SOURCE = os.environ.get("EXPLORE_RICH_SRC", str(HERE.parent / "src"))  # --before points the child at OLD_SRC
+sys.path.insert(0, SOURCE)
 sys.path.insert(0, str(HERE))
 
 from richstory import write_story  # noqa: E402
@@ -152,10 +154,44 @@ def rich(size: int, ints: int, flags: int, sets: int, check_games: int) -> None:
         )
 
 
-def rich_in_own_process(size: int, ints: int, flags: int, sets: int, games: int) -> None:
-    """Run `rich` in a fresh process, so its peak memory is its own."""
+def rich_in_own_process(
+    size: int, ints: int, flags: int, sets: int, games: int, source: str = "", label: str = ""
+) -> None:
+    """Run `rich` in a fresh process, so its peak memory is its own (with `source`'s explorer when given)."""
     args = [sys.executable, __file__, "--one", str(size), str(ints), str(flags), str(sets), str(games)]
-    print(subprocess.run(args, capture_output=True, text=True, check=True).stdout, end="", flush=True)
+    env = {**os.environ, "EXPLORE_RICH_SRC": source} if source else None
+    out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout
+    print(out.replace("| rich", f"| {label}: rich") if label else out, end="", flush=True)
+
+
+def bundled_once() -> None:
+    """One explore of the bundled story in this process: prints seconds and states."""
+    story = load_story(str(BUNDLED))
+    started = time.perf_counter()
+    states = explore(story).states
+    print(time.perf_counter() - started, states)
+
+
+def before_and_after(old_source: str) -> None:
+    """The bundled story with OLD_SRC's explorer and this one, alternating processes, five rounds; then the rich story."""
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    floor = []
+    states = 0
+    for _ in range(5):
+        for label, source in (("before", old_source), ("after", str(HERE.parent / "src"))):
+            env = {**os.environ, "EXPLORE_RICH_SRC": source}
+            out = subprocess.run(
+                [sys.executable, __file__, "--bundled-once"], capture_output=True, text=True, check=True, env=env
+            ).stdout.split()
+            times[label].append(float(out[0]))
+            states = int(out[1])
+        floor.append(dict_inserts(states))
+    b, a, f = (statistics.median(x) for x in (times["before"], times["after"], floor))
+    print(f"| bundled story: explore, before | {b:.2f} s | {states:,} states; {b / f:.1f}x the dict inserts |")
+    print(f"| bundled story: explore, after | {a:.2f} s | after / before {a / b:.2f}; {a / f:.1f}x the dict inserts |")
+    print(f"| bundled story: {states:,} dict inserts | {f:.3f} s | medians of five interleaved rounds |")
+    rich_in_own_process(1000, 10, 10, 2, 10_000, old_source, "before")
+    rich_in_own_process(1000, 10, 10, 2, 10_000, label="after")
 
 
 def main() -> None:
@@ -163,9 +199,15 @@ def main() -> None:
         size, ints, flags, sets, games = map(int, sys.argv[2:7])
         rich(size, ints, flags, sets, games)
         return
+    if sys.argv[1:2] == ["--bundled-once"]:
+        bundled_once()
+        return
     quick = "--quick" in sys.argv
     print(f"explore benchmarks, {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}")
     print("| measure | value | note |\n| --- | ---: | --- |")
+    if sys.argv[1:2] == ["--before"]:
+        before_and_after(sys.argv[2])
+        return
     if not quick:
         bundled()
     rich_in_own_process(200 if quick else 1000, 10, 10, 2, 10_000)
