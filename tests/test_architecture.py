@@ -19,6 +19,7 @@ CORE = [
     "runtime",
     "explorer",
     "abstract",
+    "abstractvalues",
     "directed",
     "guided",
     "guarddistance",

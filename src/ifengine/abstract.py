@@ -16,10 +16,29 @@ is closed. Scene-local values, once-only choices and strings are left unknown.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from .abstractvalues import (
+    ARITH,
+    BOTH,
+    BOUNDS,
+    FLIP,
+    INF,
+    NEGATE,
+    TOP,
+    TRUE,
+    Abstract,
+    State,
+    compare,
+    initial,
+    is_interval,
+    join,
+    membership,
+    refine_seen,
+    set_effect,
+    set_part,
+    unknown,
+)
 from .budget import StopReason
 from .expr import ExprError, Node, parse
 from .liveness import successors_first
@@ -27,16 +46,6 @@ from .model import Scene, Story, Variable
 
 MAX_UPDATES = 8  # changes to a scene's state before its numbers widen to their whole range
 CHECK_EVERY = 256  # scenes processed between budget checks
-
-BOTH = frozenset((True, False))
-_TRUE = frozenset((True,))
-INF = float("inf")
-TOP = None  # an unknown value of any kind
-
-# Abstract values: (lo, hi) for numbers, a frozenset of possible values for flags,
-# enums and strings, (must, may) frozensets for sets, TOP when nothing is known.
-Abstract = Any
-State = tuple[Abstract, ...]
 
 
 @dataclass(frozen=True)
@@ -62,28 +71,6 @@ def prove_unreachable(story: Story, should_stop: StopReason) -> AbstractResult:
     return analysis.result()
 
 
-def _initial(var: Variable) -> Abstract:
-    if var.scope:
-        return TOP  # reset as play leaves its scene: not followed here
-    if var.type == "int":
-        return (var.default, var.default)
-    if var.type == "set":
-        return (var.default, var.default)
-    if var.type in ("flag", "enum"):
-        return frozenset((var.default,))
-    return TOP
-
-
-def _join(var: Variable, a: Abstract, b: Abstract) -> Abstract:
-    if a is TOP or b is TOP:
-        return TOP
-    if var.type == "int":
-        return (min(a[0], b[0]), max(a[1], b[1]))
-    if var.type == "set":
-        return (a[0] & b[0], a[1] | b[1])
-    return a | b
-
-
 class _Analysis:
     def __init__(self, story: Story) -> None:
         self.story = story
@@ -102,7 +89,7 @@ class _Analysis:
         if story.start not in story.scenes:
             return True
         start = frozenset((story.start,))
-        self.entry[story.start] = (*(_initial(v) for v in self.vars), (start, start))
+        self.entry[story.start] = (*(initial(v) for v in self.vars), (start, start))
         # Scenes in an order where a scene comes before the scenes it leads to (loops
         # aside): on an acyclic story each scene's state is then final when it is taken.
         rank = {sid: i for i, sid in enumerate(reversed(successors_first(story)))}
@@ -131,7 +118,7 @@ class _Analysis:
             return True
         (must, may), (more_must, more_may) = old[-1], state[-1]
         new = (
-            *(_join(v, a, b) for v, a, b in zip(self.vars, old[:-1], state[:-1], strict=True)),
+            *(join(v, a, b) for v, a, b in zip(self.vars, old[:-1], state[:-1], strict=True)),
             (must & more_must, may | more_may),
         )
         if new == old:
@@ -183,7 +170,7 @@ class _Analysis:
             if choice.fallback or choice.once or closed is None:
                 continue
             conditions = [c.source for c in (choice.condition, choice.requirement) if c is not None]
-            if all(self.test(c, closed, scene, family) == _TRUE for c in conditions):
+            if all(self.test(c, closed, scene, family) == TRUE for c in conditions):
                 return None  # always open
             if len(conditions) == 1:
                 closed = self.refute(conditions[0], closed, scene, family)
@@ -272,13 +259,13 @@ class _Analysis:
             return frozenset(x or y for x in a for y in b)
         right = self.value(node.args[1], state, scene, family)
         if op in ("in", "not in"):
-            found = _membership(left, right)
+            found = membership(left, right)
             return found if op == "in" else frozenset(not x for x in found)
         if left is TOP or right is TOP:
             return BOTH if op in ("==", "!=", "<", "<=", ">", ">=") else TOP
-        if op in _ARITH:  # numbers only: text joined with + is not followed
-            return _ARITH[op](left, right) if _interval(left) and _interval(right) else TOP
-        return _compare(op, left, right)
+        if op in ARITH:  # numbers only: text joined with + is not followed
+            return ARITH[op](left, right) if is_interval(left) and is_interval(right) else TOP
+        return compare(op, left, right)
 
     def test(self, source: str, state: State, scene: Scene, family: str) -> frozenset:
         node = self.node(source)
@@ -308,10 +295,10 @@ class _Analysis:
                 have = state[var.index]
                 if want not in have:
                     return None
-                return _set(state, var.index, frozenset((want,)))
+                return set_part(state, var.index, frozenset((want,)))
         if node.kind == "call" and node.value == "seen" and node.args[0].value in self.story.scenes:
-            return _refine_seen(state, node.args[0].value, want)
-        if node.kind == "binary" and node.value in _BOUNDS:
+            return refine_seen(state, node.args[0].value, want)
+        if node.kind == "binary" and node.value in BOUNDS:
             return self.refine_bound(node, state, scene, family, want)
         if node.kind == "binary" and node.value in ("in", "not in"):
             member, holder = node.args
@@ -324,23 +311,23 @@ class _Analysis:
             must, may = state[var.index]
             m = member.value
             if inside:
-                return None if m not in may else _set(state, var.index, (must | {m}, may))
-            return None if m in must else _set(state, var.index, (must, may - {m}))
+                return None if m not in may else set_part(state, var.index, (must | {m}, may))
+            return None if m in must else set_part(state, var.index, (must, may - {m}))
         return state
 
     def refine_bound(self, node: Node, state: State, scene: Scene, family: str, want: bool) -> State | None:
         """`n OP constant` (either way round): narrow n's interval."""
         op, (a, b) = node.value, node.args
         if a.kind != "name" and b.kind == "name":
-            a, b, op = b, a, _FLIP[op]
+            a, b, op = b, a, FLIP[op]
         var = self.variable(a.value, family) if a.kind == "name" else None
         if var is None or var.type != "int" or var.scope:
             return state
         c = self.value(b, state, scene, family)
-        if not _interval(c) or c[0] != c[1] or state[var.index] is TOP:
+        if not is_interval(c) or c[0] != c[1] or state[var.index] is TOP:
             return state
         if not want:
-            op = _NEGATE[op]
+            op = NEGATE[op]
         lo, hi = state[var.index]
         k = c[0]
         lo, hi = {
@@ -351,7 +338,7 @@ class _Analysis:
             "==": (max(lo, k), min(hi, k)),
             "!=": (lo, hi),
         }[op]
-        return None if lo > hi else _set(state, var.index, (lo, hi))
+        return None if lo > hi else set_part(state, var.index, (lo, hi))
 
     def effect(self, source: str, state: State, scene: Scene, family: str) -> State:
         """The state after `name = value`, `+=` or `-=`; anything not understood makes the target unknown."""
@@ -362,118 +349,26 @@ class _Analysis:
             return state
         node = self.node(rest.strip())
         if node is None:
-            return _set(state, var.index, _unknown(var))
+            return set_part(state, var.index, unknown(var))
         value = self.value(node, state, scene, family)
         old = state[var.index]
         if var.type == "set":
-            return _set(state, var.index, _set_effect(var, old, op, node, value))
+            return set_part(state, var.index, set_effect(var, old, op, node, value))
         if var.type == "int":
             if value is TOP or not isinstance(value, tuple) or old is TOP:
-                return _set(state, var.index, (var.minimum, var.maximum))
+                return set_part(state, var.index, (var.minimum, var.maximum))
             if op == "+":
                 value = (old[0] + value[0], old[1] + value[1])
             elif op == "-":
                 value = (old[0] - value[1], old[1] - value[0])
-            return _set(
+            return set_part(
                 state,
                 var.index,
                 (max(var.minimum, min(value[0], var.maximum)), min(var.maximum, max(value[1], var.minimum))),
             )
         if value is TOP or not isinstance(value, frozenset):
-            return _set(state, var.index, _unknown(var))
-        return _set(state, var.index, value)
-
-
-def _refine_seen(state: State, scene: str, want: bool) -> State | None:
-    """The state with `seen(scene)` taken as `want`: the scene joins what was surely, or leaves what may have been, entered."""
-    must, may = state[-1]
-    if want:
-        return None if scene not in may else (*state[:-1], (must | {scene}, may))
-    return None if scene in must else (*state[:-1], (must, may - {scene}))
-
-
-def _unknown(var: Variable) -> Abstract:
-    if var.type == "int":
-        return (var.minimum, var.maximum)
-    if var.type == "set":
-        return (frozenset(), frozenset(var.members))
-    if var.type == "flag":
-        return BOTH
-    if var.type == "enum":
-        return frozenset(var.values)
-    return TOP
-
-
-def _set_effect(var: Variable, old: Abstract, op: str, node: Node, value: Abstract) -> Abstract:
-    must, may = old
-    member = node.value if node.kind in ("name", "lit") and node.value in var.members else None
-    if op == "+":
-        return (must | {member}, may | {member}) if member else (must, frozenset(var.members))
-    if op == "-":
-        return (must - {member}, may - {member}) if member else (frozenset(), may)
-    return _unknown(var)
-
-
-def _set(state: State, index: int, value: Abstract) -> State:
-    return (*state[:index], value, *state[index + 1 :])
-
-
-def _membership(member: Abstract, holder: Abstract) -> frozenset:
-    if holder is TOP or not isinstance(holder, tuple) or not isinstance(member, frozenset) or len(member) != 1:
-        return BOTH
-    (m,) = member
-    must, may = holder
-    return frozenset(x for x, possible in ((True, m in may), (False, m not in must)) if possible)
-
-
-def _interval(a: Abstract) -> bool:
-    return isinstance(a, tuple) and not isinstance(a[0], frozenset)
-
-
-def _compare(op: str, a: Abstract, b: Abstract) -> frozenset:
-    if _interval(a) and _interval(b):
-        (alo, ahi), (blo, bhi) = a, b
-        can: dict[str, Callable[[], tuple[bool, bool]]] = {
-            "<": lambda: (alo < bhi, ahi >= blo),
-            "<=": lambda: (alo <= bhi, ahi > blo),
-            ">": lambda: (ahi > blo, alo <= bhi),
-            ">=": lambda: (ahi >= blo, alo < bhi),
-            "==": lambda: (alo <= bhi and blo <= ahi, not (alo == ahi == blo == bhi)),
-            "!=": lambda: (not (alo == ahi == blo == bhi), alo <= bhi and blo <= ahi),
-        }
-        true, false = can[op]()
-        return frozenset(x for x, ok in ((True, true), (False, false)) if ok)
-    if isinstance(a, frozenset) and isinstance(b, frozenset) and op in ("==", "!="):
-        equal = bool(a & b)
-        differ = not (len(a) == 1 and a == b)
-        true, false = (equal, differ) if op == "==" else (differ, equal)
-        return frozenset(x for x, ok in ((True, true), (False, false)) if ok)
-    return BOTH
-
-
-def _add(a: tuple, b: tuple) -> tuple:
-    return (a[0] + b[0], a[1] + b[1])
-
-
-def _sub(a: tuple, b: tuple) -> tuple:
-    return (a[0] - b[1], a[1] - b[0])
-
-
-def _mul(a: tuple, b: tuple) -> tuple:
-    products = [0 if x == 0 or y == 0 else x * y for x in a for y in b]  # 0 times an unbounded end is 0
-    return (min(products), max(products))
-
-
-_ARITH: dict[str, Callable[[tuple, tuple], Abstract]] = {
-    "+": _add,
-    "-": _sub,
-    "*": _mul,
-    "/": lambda a, b: (-INF, INF),
-    "%": lambda a, b: (-INF, INF),
-}
-_BOUNDS = {"<", "<=", ">", ">=", "==", "!="}
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+            return set_part(state, var.index, unknown(var))
+        return set_part(state, var.index, value)
 
 
 def _ancestors(story: Story) -> dict[str, frozenset[str]]:
