@@ -173,7 +173,14 @@ def bundled_once() -> None:
 
 
 def before_and_after(old_source: str) -> None:
-    """The bundled story with OLD_SRC's explorer and this one, alternating processes, five rounds; then the rich story."""
+    """The bundled story, then the rich story, with OLD_SRC's explorer and with this one."""
+    bundled_before_and_after(old_source)
+    rich_in_own_process(1000, 10, 10, 2, 10_000, old_source, "before")
+    rich_in_own_process(1000, 10, 10, 2, 10_000, label="after")
+
+
+def bundled_before_and_after(old_source: str) -> None:
+    """The bundled story with OLD_SRC's explorer and this one, in alternating processes, five rounds: medians."""
     times: dict[str, list[float]] = {"before": [], "after": []}
     floor = []
     states = 0
@@ -190,8 +197,6 @@ def before_and_after(old_source: str) -> None:
     print(f"| bundled story: explore, before | {b:.2f} s | {states:,} states; {b / f:.1f}x the dict inserts |")
     print(f"| bundled story: explore, after | {a:.2f} s | after / before {a / b:.2f}; {a / f:.1f}x the dict inserts |")
     print(f"| bundled story: {states:,} dict inserts | {f:.3f} s | medians of five interleaved rounds |")
-    rich_in_own_process(1000, 10, 10, 2, 10_000, old_source, "before")
-    rich_in_own_process(1000, 10, 10, 2, 10_000, label="after")
 
 
 def main() -> None:
