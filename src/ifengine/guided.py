@@ -87,7 +87,7 @@ class _Guided:
                     self.preds[target].add(scene.id)
 
     def leads_to_wanted(self, choice: Choice) -> bool:
-        scene = self.story.scenes[choice.key.rpartition(":")[0]]
+        scene = self.story.scenes[choice.scene]
         return any(
             t in self.wanted.scenes or self.story.scenes[t].ending in self.wanted.endings
             for t in scene.next_of(choice)
@@ -107,9 +107,9 @@ class _Guided:
         picked = [
             c
             for c in self.story.all_choices()
-            if (c.key in self.wanted.choices or self.leads_to_wanted(c)) and c.key.rpartition(":")[0] in depth
+            if (c.key in self.wanted.choices or self.leads_to_wanted(c)) and c.scene in depth
         ]
-        return sorted(picked, key=lambda c: depth[c.key.rpartition(":")[0]])
+        return sorted(picked, key=lambda c: depth[c.scene])
 
     def leading_to(self, goal: str) -> set[str]:
         """The scenes from which some path of links leads to `goal`, and `goal` itself."""
@@ -143,7 +143,7 @@ class _Guided:
     def beam(self, goal: Choice, width: int) -> None:
         """Step the closest states towards `goal` level by level until it is taken or no state can reach it."""
         story, rng = self.story, self.rng
-        home = goal.key.rpartition(":")[0]
+        home = goal.scene
         distance = (
             fallback_distance(story, story.scenes[home])
             if goal.fallback
