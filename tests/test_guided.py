@@ -79,3 +79,9 @@ def test_guided_search_stops_at_a_budget_check(make_story: StoryFactory) -> None
     story = load_story(str(make_story(MANIFEST, scenes=training())))
     found = guided_witnesses(story, [], [f"r{ROOMS}:win"], [], seed=1, should_stop=lambda: "time budget")
     assert found.choices == {}
+
+
+def test_guided_search_reaches_a_wanted_scene_through_the_guarded_choice_into_it(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(MANIFEST, scenes=training())))
+    found = guided_witnesses(story, ["won"], [], [], seed=1, should_stop=lambda: None)
+    assert replay(story, found.scenes["won"]).state.ending == "win"

@@ -32,6 +32,10 @@ CHECK_EVERY = 512  # steps between budget checks
 Path = tuple | None  # (choice key, the path before it): shared tails, no copying
 
 
+def _nearest(scores: list[Distance]) -> Distance:
+    return lambda values, visits: min(score(values, visits) for score in scores)
+
+
 def _unwind(path: Path) -> tuple[str, ...]:
     keys = []
     while path is not None:
@@ -62,11 +66,11 @@ def guided_witnesses(
     """
     search = _Guided(story, _Wanted(set(scenes), set(choices), set(endings)), random.Random(seed), should_stop)
     for width in WIDTHS:
-        for choice in search.targets():
+        for goals in search.targets():
             if search.stopped:
                 return search.found
-            if choice.key in search.wanted.choices or search.leads_to_wanted(choice):
-                search.beam(choice, width)
+            if any(search.pending(c) for c in goals):
+                search.beam(goals, width)
     return search.found
 
 
@@ -94,8 +98,12 @@ class _Guided:
             if t in self.story.scenes
         )
 
-    def targets(self) -> list[Choice]:
-        """Wanted choices and the choices into wanted scenes, in order of their scene's depth from the start."""
+    def pending(self, choice: Choice) -> bool:
+        """Still worth taking: the choice is wanted, or leads to a scene or ending that is."""
+        return choice.key in self.wanted.choices or self.leads_to_wanted(choice)
+
+    def targets(self) -> list[list[Choice]]:
+        """Wanted choices and the choices into wanted scenes, by scene, in order of the scene's depth from the start."""
         depth = {self.story.start: 0}
         todo = deque([self.story.start])
         while todo:
@@ -109,7 +117,10 @@ class _Guided:
             for c in self.story.all_choices()
             if (c.key in self.wanted.choices or self.leads_to_wanted(c)) and c.scene in depth
         ]
-        return sorted(picked, key=lambda c: depth[c.scene])
+        by_scene: dict[str, list[Choice]] = {}
+        for c in sorted(picked, key=lambda c: depth[c.scene]):
+            by_scene.setdefault(c.scene, []).append(c)
+        return list(by_scene.values())
 
     def leading_to(self, goal: str) -> set[str]:
         """The scenes from which some path of links leads to `goal`, and `goal` itself."""
@@ -140,19 +151,13 @@ class _Guided:
             wanted.endings.discard(ending)
             self.found.endings[ending] = _unwind(path)
 
-    def beam(self, goal: Choice, width: int) -> None:
-        """Step the closest states towards `goal` level by level until it is taken or no state can reach it."""
+    def beam(self, goals: list[Choice], width: int) -> None:
+        """Step the states closest to taking any of the goals (choices of one scene) level by level, until
+        each is taken or no state can reach their scene."""
         story, rng = self.story, self.rng
-        home = goal.scene
-        distance = (
-            fallback_distance(story, story.scenes[home])
-            if goal.fallback
-            else guard_distance(
-                story,
-                tuple(c.source for c in (goal.condition, goal.requirement) if c is not None),
-                story.scenes[home].parent or home,
-            )
-        )
+        home = goals[0].scene
+        scores = [(goal, self.score(goal)) for goal in goals]
+        goal_keys = frozenset(goal.key for goal in goals)
         ahead = self.leading_to(home)
 
         def draw(weights: Sequence[int]) -> int:
@@ -165,33 +170,47 @@ class _Guided:
         self.note(first, 0, "", None)
         level: list[tuple[StateParts, Path]] = [(first, None)]
         for _ in range(MAX_LEVELS):
+            live = [score for goal, score in scores if self.pending(goal)]
+            if not live or self.stopped:
+                return
+            distance = live[0] if len(live) == 1 else _nearest(live)
             children: dict[object, tuple[int, float, StateParts, Path]] = {}
             for parts, path in level:
-                self.expand(parts, path, ahead, distance, draw, children)
-                if self.stopped or goal.key not in self.wanted.choices:
+                self.expand(parts, path, (ahead, goal_keys), distance, draw, children)
+                if self.stopped:
                     return
             if not children:
                 return
             best = sorted(children.values(), key=lambda c: (c[0], c[1]))[:width]
             level = [(parts, path) for _, _, parts, path in best]
 
+    def score(self, goal: Choice) -> Distance:
+        """How far a state is from opening the goal."""
+        scene = self.story.scenes[goal.scene]
+        if goal.fallback:
+            return fallback_distance(self.story, scene)
+        sources = tuple(c.source for c in (goal.condition, goal.requirement) if c is not None)
+        return guard_distance(self.story, sources, scene.parent or scene.id)
+
     def expand(
         self,
         parts: StateParts,
         path: Path,
-        ahead: set[str],
+        towards: tuple[set[str], frozenset[str]],
         distance: Distance,
         draw: Callable[[Sequence[int]], int],
         children: dict[object, tuple[int, float, StateParts, Path]],
     ) -> None:
-        """Step one state by each open choice that can still lead to the goal; keep each new state once."""
+        """Step one state by each goal and each open choice that can still lead to the goals' scene; keep each
+        new state once. `towards`: the scenes that can lead to the goals' scene, and the goals' keys."""
         story = self.story
+        ahead, goal_keys = towards
         scene_id, values, visits, taken, _, _, ending, stack = parts
         if ending is not None:
             return
         scene = story.scenes[scene_id]
         for choice in choices_open(story, scene_id, values, visits, taken):
-            if not any(t in ahead for t in scene.next_of(choice)) and choice.key not in self.wanted.choices:
+            if choice.key not in goal_keys and not any(t in ahead for t in scene.next_of(choice)):
                 continue
             try:
                 child = step(story, choice, values, visits, taken, (), (), self.counted, None, stack, draw)
