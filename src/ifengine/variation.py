@@ -19,6 +19,7 @@ pairs, and with which seed.
 from __future__ import annotations
 
 import functools
+import os
 import random
 import re
 import statistics
@@ -82,7 +83,7 @@ class Game:
 
 def _part(passage: Passage) -> str:
     scene = passage.scene
-    return f"episode {scene.episode.number}" if scene.episode else scene.pos.path.rsplit("/", 1)[-1]
+    return f"episode {scene.episode.number}" if scene.episode else os.path.basename(scene.pos.path)
 
 
 def _templates(passage: Passage, taken: Choice | None) -> Iterable[Template | None]:
