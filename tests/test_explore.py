@@ -97,6 +97,66 @@ def test_a_counter_nobody_reads_does_not_multiply_states(make_story: StoryFactor
     assert report.complete and report.states == 1
 
 
+STEPPED = """\
+scenes:
+  a:
+    text: Start.
+    choices:
+      - text: Five
+        do: [n = 5]
+        goto: b
+      - text: Six
+        do: [n = 6]
+        goto: b
+      - text: One
+        do: [n = 1]
+        goto: b
+  b:
+    text: A step.
+    choices:
+      - text: Step back
+        do: [n -= 2]
+        goto: c
+  c:
+    route:
+      - if: n >= 3
+        goto: won
+      - goto: lost
+  won:
+    text: You won.
+    ending: win
+  lost:
+    text: You lost.
+    ending: lose
+"""
+
+
+def test_a_comparison_after_a_constant_step_is_carried_back_as_a_comparison(make_story: StoryFactory) -> None:
+    # After `n -= 2` only `n >= 3` is asked, so before it only `n >= 5` matters: 5 and 6 are one state at b.
+    story = load_story(str(make_story(MANIFEST.replace("max: 3}", "max: 10}"), scenes=STEPPED)))
+    assert liveness(story).at_choice["b"] == {("cmp", "n", ">=", 5)}
+    report = explore(story)
+    assert report.ok and report.states == 3  # a, and b with n >= 5 or not
+    assert report.shares == pytest.approx({"win": 2 / 3, "lose": 1 / 3})
+
+
+def test_a_step_that_clamps_is_carried_back_exactly(make_story: StoryFactory) -> None:
+    # n is kept within 0..3: after `n += 2`, `n == 3` holds for every n >= 1 before it.
+    scenes = STEPPED.replace("do: [n -= 2]", "do: [n += 2]").replace("if: n >= 3", "if: n == 3")
+    story = load_story(str(make_story(scenes=scenes)))
+    assert liveness(story).at_choice["b"] == {("cmp", "n", ">=", 1)}
+
+
+def test_a_counter_stepped_round_a_loop_falls_back_to_its_value(make_story: StoryFactory) -> None:
+    manifest = MANIFEST.replace("max: 3}", "max: 1000}")
+    scenes = SCENES.replace(
+        "      - text: Leave\n",
+        "      - text: Count\n        if: n < 1000\n        do: [n += 1]\n        goto: a\n      - text: Leave\n",
+    )
+    story = load_story(str(make_story(manifest, scenes=scenes)))
+    assert ("var", "n") in liveness(story).at_choice["a"]
+
+
 def test_where_a_number_is_only_compared_its_outcome_is_the_key(make_story: StoryFactory) -> None:
     # n is 0, 1 or 2 on arriving at c, but from c on it is only asked whether n > 0.
     scenes = (

@@ -611,6 +611,7 @@ class Effect:
     target: str
     reads: frozenset[Atom]
     writes: frozenset[Atom]
+    delta: int | None = None  # for `n += 2` / `n -= 2` on an int: the constant added before clamping
 
 
 def compile_effect(source: str, env: Env) -> Effect:
@@ -717,7 +718,8 @@ def _compile_effect(source: str, env: Env) -> Effect:
                     n = v[index] + sign * n
                 v[index] = lo if n < lo else hi if n > hi else n
 
-        return Effect(source, apply_int, var.name, frozenset(reads), writes)
+        delta_or_none = value.const * sign if value.is_const and sign else None
+        return Effect(source, apply_int, var.name, frozenset(reads), writes, delta_or_none)
     if op != "=":
         raise ExprError(f"{var.name} is {want}; use =, not {op}", op_tok.offset)
     if var.type == "enum":

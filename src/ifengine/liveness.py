@@ -12,15 +12,68 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from .assumptions import choice_point_reads, entry_reads, reply_reads
 from .expr import Atom, Effect
 from .model import Story
 
+# Comparisons of one number carried back through steps, at most; past that the
+# whole value is the key. A loop that steps a counter shifts its thresholds
+# once a pass, and this keeps the analysis to a few passes.
+MAX_SHIFTED = 8
 
-def _transfer(effects: Iterable[Effect], live_after: set[Atom]) -> set[Atom]:
-    """What must be known before the effects, given what is read after them."""
+
+def _shifted(compared: Iterable[Atom], name: str, low: int, high: int, delta: int) -> set[Atom] | None:
+    """The comparisons of `name` before `name += delta` that decide the given ones after it, or None.
+
+    The new value is the old plus `delta`, kept within low..high: a monotone
+    map, so the old values for which a comparison of the new value holds form
+    a run of the range (or the complement of one), told apart from the rest
+    by at most two comparisons of the old value. None when the range is too
+    wide to walk, and the whole value is needed.
+    """
+    if high - low > MAX_BUCKETED:
+        return None
+    values = range(low, high + 1)
+    found: set[Atom] = set()
+    for atom in compared:
+        test, constant = _COMPARE[atom[2]], atom[3]
+        inside = [x for x in values if test(min(max(x + delta, low), high), constant)]
+        if not inside or len(inside) == len(values):
+            continue  # the same outcome whatever the old value
+        if inside[-1] - inside[0] + 1 != len(inside):  # not a run (`!=`): what it lacks is one
+            inside = _gap(inside)
+            if not inside or inside[-1] - inside[0] + 1 != len(inside):
+                return None
+        first, last = inside[0], inside[-1]
+        if first > low:
+            found.add(_compared(name, ">=", first))
+        if last < high:
+            found.add(_compared(name, "<=", last))
+    return found
+
+
+def _compared(name: str, op: str, constant: int) -> Atom:
+    """A comparison atom as the expression compiler makes them (its constant is an int)."""
+    return cast(Atom, ("cmp", name, op, constant))
+
+
+def _gap(values: list[int]) -> list[int]:
+    """The run of numbers missing between the first and last of `values` (which lack exactly one run)."""
+    present = set(values)
+    return [x for x in range(values[0], values[-1] + 1) if x not in present]
+
+
+def _transfer(
+    effects: Iterable[Effect], live_after: set[Atom], bounds: Mapping[str, tuple[int, int]] | None = None
+) -> set[Atom]:
+    """What must be known before the effects, given what is read after them.
+
+    `bounds` (each int's min and max) lets a constant step such as `trust -= 1`
+    carry comparisons back as comparisons (`trust >= 3` after it is
+    `trust >= 4` before it) instead of needing the whole value.
+    """
     live = set(live_after)
     for effect in reversed(tuple(effects)):
         whole = ("var", effect.target)
@@ -36,7 +89,13 @@ def _transfer(effects: Iterable[Effect], live_after: set[Atom]) -> set[Atom]:
         related = {a for a in live if a[0] in ("var", "cmp") and a[1] == effect.target}
         if related:
             live.difference_update(related)
-            live.update(effect.reads)
+            shifted = None
+            span = bounds.get(effect.target) if bounds else None
+            if effect.delta is not None and span is not None and all(a[0] == "cmp" for a in related):
+                shifted = _shifted(related, effect.target, span[0], span[1], effect.delta)
+                if shifted is not None and len(shifted) > MAX_SHIFTED:
+                    shifted = None  # a counter stepped round a loop: its thresholds would only creep
+            live.update(effect.reads if shifted is None else shifted)
     return live
 
 
@@ -70,6 +129,7 @@ def successors_first(story: Story) -> list[str]:
 
 
 def liveness(story: Story) -> Liveness:
+    bounds = {name: (v.minimum, v.maximum) for name, v in story.variables.items() if v.type == "int"}
     entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
     choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
     preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
@@ -95,16 +155,19 @@ def liveness(story: Story) -> Liveness:
                     if cond is not None:
                         after |= cond.reads
                 later: set[Atom] = set().union(*(entry.get(t, set()) for t in scene.next_of(choice)))
-                edge = _transfer(choice.effects, later | reply_reads(choice))
+                edge = _transfer(choice.effects, later | reply_reads(choice), bounds)
                 if choice.once:
                     edge.discard(("once", choice.key))
                     after.add(("once", choice.key))
                 after |= edge
             choice_point[sid] = after
-        new = _transfer(scene.all_effects, after | entry_reads(scene))
+        new = _transfer(scene.all_effects, after | entry_reads(scene), bounds)
         new.discard(("seen", sid))
-        if new != entry[sid]:
-            entry[sid] = new
+        # Sets only grow (more atoms only split states more finely, which is
+        # always sound), so the passes end even where a step's comparisons
+        # give way to the whole value.
+        if not new <= entry[sid]:
+            entry[sid] |= new
             return True
         return False
 
