@@ -10,7 +10,8 @@ import pytest
 
 from conftest import LIGHTHOUSE, MANIFEST, StoryFactory
 from ifengine import load_story
-from ifengine.variation import ALL, fixed_words, measure
+from ifengine.stats import fixed_words
+from ifengine.variation import ALL, measure
 
 Cli = Callable[..., tuple[int, str, str]]
 

@@ -301,25 +301,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     story = load_story(args.story)
     stats = story_stats(story)
-    variation = None
+    data = stats.to_data(story)
+    text = format_stats(story, stats)
     if args.play:
-        from .variation import measure
+        from .variation import format_variation, measure, to_data
 
         variation = measure(story, args.play, args.seed)
-    if args.json:
-        data = stats.to_data(story)
-        if variation is not None:
-            from .variation import to_data
-
-            data["playthroughs"] = to_data(variation)
-        print(safe_json(json.dumps(data, indent=2, ensure_ascii=False)))
-    else:
-        print(format_stats(story, stats))
-        if variation is not None:
-            from .variation import format_variation
-
-            print()
-            print(format_variation(variation))
+        data["playthroughs"] = to_data(variation)
+        text += "\n\n" + format_variation(variation)
+    print(safe_json(json.dumps(data, indent=2, ensure_ascii=False)) if args.json else text)
     return EXIT_OK
 
 

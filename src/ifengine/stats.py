@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .diagnostics import Pos
 from .expr import Atom, Effect
 from .model import Story
-from .text import Template
+from .text import Template, plain
 
 _TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _WORD = re.compile(r"\w")
@@ -90,7 +91,32 @@ class Stats:
 
 def words(source: str) -> int:
     """Words of prose a player can read: `{...}` tags are not counted, the text inside `{if}` is."""
-    return sum(1 for token in _TAG.sub(" ", source).split() if _WORD.search(token))
+    return len(word_list(_TAG.sub(" ", source)))
+
+
+def word_list(text: str) -> list[str]:
+    """The words of plain text: tokens with a letter or digit in them (a dash alone is not a word)."""
+    return [token for token in text.split() if _WORD.search(token)]
+
+
+def fixed_words(source: str) -> Counter[str]:
+    """The words a template shows whatever the state: those outside every tag and every {if} block."""
+    fixed: list[str] = []
+    depth = 0
+    pos = 0
+    for m in _TAG.finditer(source):
+        if depth == 0:
+            fixed.append(source[pos : m.start()])
+        pos = m.end()
+        inner = (m.group(1) or "").strip()
+        word = inner.split(None, 1)[0] if inner else ""
+        if word == "if":
+            depth += 1
+        elif word == "/if" and depth:
+            depth -= 1
+    if depth == 0:
+        fixed.append(source[pos:])
+    return Counter(word_list(plain(" ".join(fixed))))
 
 
 def template_reads(template: Template | None) -> set[str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import os
 import random
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -30,40 +29,18 @@ from dataclasses import dataclass, field
 from .diagnostics import Pos
 from .model import Choice, Scene, Story
 from .runtime import Passage, Turn, choose, start
+from .stats import fixed_words, word_list
 from .text import Template, plain
 
 MAX_STEPS = 2_000  # choices in one game: a game that loops is cut here and reaches no ending
 MAX_PAIRS = 5_000  # different-ending pairs compared; more are sampled down to this
 ALL = "all"
 
-_TAG = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-_WORD = re.compile(r"\w")
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def _words(text: str) -> tuple[str, ...]:
-    """The words of a text (paragraphs repeat across games, so each is split once)."""
-    return tuple(token for token in text.split() if _WORD.search(token))
-
-
-def fixed_words(source: str) -> Counter[str]:
-    """The words a template shows whatever the state: those outside every tag and every {if} block."""
-    fixed: list[str] = []
-    depth = 0
-    pos = 0
-    for m in _TAG.finditer(source):
-        if depth == 0:
-            fixed.append(source[pos : m.start()])
-        pos = m.end()
-        inner = (m.group(1) or "").strip()
-        word = inner.split(None, 1)[0] if inner else ""
-        if word == "if":
-            depth += 1
-        elif word == "/if" and depth:
-            depth -= 1
-    if depth == 0:
-        fixed.append(source[pos:])
-    return Counter(_words(plain(" ".join(fixed))))
+    """The words of a paragraph (paragraphs repeat across games, so each is split once)."""
+    return tuple(word_list(text))
 
 
 @dataclass
