@@ -84,7 +84,8 @@ def _first_screen_in_terminal(marker: bytes) -> float:
     import pty
 
     master, slave = pty.openpty()
-    env = {**_env(), "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "40"}
+    # A tall terminal: in a 40-row one the opening scene stops at "more" before its choices.
+    env = {**_env(), "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "400"}
     env.pop("NO_COLOR", None)
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -124,12 +125,19 @@ def startup() -> None:
     # A terminal: rich and prompt_toolkit draw the first scene; timed until its first choice is on screen.
     story = load_story(str(BUNDLED))
     marker = start(story).options[0].text.split()[0].encode()
-    fancy = min(_first_screen_in_terminal(marker) for _ in range(5))
-    row(
-        "start-up: ifengine play, terminal, to first choice",
-        f"{fancy * 1000:.0f} ms",
-        f"{fancy / floor:.2f}x the floor",
-    )
+    tries = [_first_screen_in_terminal(marker) for _ in range(5)]
+    reached = [t for t in tries if t == t]  # NaN: the choice never reached the screen
+    if reached:
+        fancy = min(reached)
+        row(
+            "start-up: ifengine play, terminal, to first choice",
+            f"{fancy * 1000:.0f} ms",
+            f"{fancy / floor:.2f}x the floor",
+        )
+    else:
+        row(
+            "start-up: ifengine play, terminal, to first choice", "unknown", "the first choice never reached the screen"
+        )
     # Piped: plain text, read "quit" after the first scene, exit.
     plain = min(
         _timed_run([sys.executable, "-m", "ifengine", "play", str(BUNDLED)], "quit\n", {**_env(), "NO_COLOR": "1"})
