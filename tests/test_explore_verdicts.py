@@ -16,7 +16,7 @@ from ifengine.budget import Limits, budget_check
 from ifengine.model import Story
 from ifengine.report import format_report
 from ifengine.runtime import GameError, replay
-from ifengine.verdicts import Verdicts
+from ifengine.verdicts import Trail, Verdicts
 from test_explore_bruteforce import MANIFEST as RANDOM_MANIFEST
 from test_explore_bruteforce import Brute, random_story
 
@@ -180,3 +180,13 @@ def test_after_a_stop_abstract_interpretation_proves_what_the_search_could_not(m
     assert (won.status, won.method) == ("unreachable", "abstract interpretation")
     assert report.verdicts.items["endings"]["win"].status == "unreachable"
     assert "scene 'won'" in format_report(story, report) and report.proven_failure
+
+
+def test_witness_paths_are_spelled_out_only_when_read_and_match_their_length() -> None:
+    parents, via = [-1, 0, 1, 2], ["", "a:x", "b:y", "c:z"]
+    trail = Trail(parents, via, 2, "c:z", 3)
+    assert len(trail) == 3 and trail._keys is None  # nothing spelled out yet
+    assert list(trail) == ["a:x", "b:y", "c:z"] and trail == ("a:x", "b:y", "c:z")
+    verdicts = Verdicts.unknown(["s"], [], [])
+    verdicts.settle_reachable("scenes", "exhaustive search", {"s": trail})
+    assert verdicts.items["scenes"]["s"].to_data()["witness"] == ["a:x", "b:y", "c:z"]

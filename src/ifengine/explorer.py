@@ -37,7 +37,9 @@ from .verdicts import (
     REACHABLE,
     UNKNOWN,
     UNREACHABLE,
+    Trail,
     Verdicts,
+    path_to,
 )
 
 __all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counted"]
@@ -53,15 +55,6 @@ def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, in
     """The visit counts that can still be read from here, in the order they were made."""
     kept = {scene: n for scene, n in visits.items() if scene in counted}
     return kept or _NO_VISITS
-
-
-def _path(parents: list[int], keys: list[str], node: int) -> list[str]:
-    path = []
-    while node > 0:
-        if keys[node]:  # empty when the node is one of several ways the start turned out
-            path.append(keys[node])
-        node = parents[node]
-    return path[::-1]
 
 
 ONE = Fraction(1)
@@ -180,7 +173,7 @@ def _explore(story: Story, plan: Plan) -> Report:
             if not choices:
                 stuck_nodes.add(node)
                 if len(report.dead_ends) < 20:
-                    report.dead_ends.append((scene, _path(parents, via, node)))
+                    report.dead_ends.append((scene, path_to(parents, via, node)))
                 continue
             children = edges[node]
             known = len(visits)
@@ -223,7 +216,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                     if ending is not None:
                         children.append(ending_code[ending])
                         if ending not in ending_paths:
-                            ending_paths[ending] = [*_path(parents, via, node), choice.key]
+                            ending_paths[ending] = [*path_to(parents, via, node), choice.key]
                         ending_depths.append(depth[node] + 1)
                         continue
                     key_of, table = tables[next_scene]
@@ -272,9 +265,9 @@ def _explore(story: Story, plan: Plan) -> Report:
         report.complete, report.stopped_by = False, "memory (MemoryError)"
     report.states = len(edges)
     if watch is not None:
-        report.assumptions = watch.verdicts(lambda n: _path(parents, via, n), report.complete)
+        report.assumptions = watch.verdicts(lambda n: path_to(parents, via, n), report.complete)
     report.reached_scenes = reached_scenes
-    _settle(story, report, parents, via, first_entered, first_taken)
+    _settle(story, report, parents, via, depth, first_entered, first_taken)
     del tables
     if ending_depths:
         report.longest, report.shortest = max(ending_depths), min(ending_depths)
@@ -303,14 +296,17 @@ def _settle(
     report: Report,
     parents: list[int],
     via: list[str],
+    depth: list[int],
     first_entered: dict[str, tuple[int, str]],
     first_taken: dict[str, tuple[int, str]],
 ) -> None:
     """Verdicts from the search: what it reached is reachable; the rest is unreachable only if it was complete."""
     verdicts = report.verdicts
 
-    def witness(found: dict[str, tuple[int, str]]) -> dict[str, list[str]]:
-        return {item: [*_path(parents, via, node), key] if key else [] for item, (node, key) in found.items()}
+    def witness(found: dict[str, tuple[int, str]]) -> dict[str, Sequence[str]]:
+        return {
+            item: Trail(parents, via, node, key, depth[node] + 1) if key else () for item, (node, key) in found.items()
+        }
 
     verdicts.settle_reachable("scenes", EXHAUSTIVE, witness(first_entered))
     verdicts.settle_reachable("choices", EXHAUSTIVE, witness(first_taken))

@@ -8,9 +8,9 @@ for reachable). Methods only ever settle items still unknown, so adding one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 REACHABLE, UNREACHABLE, UNKNOWN = "reachable", "unreachable", "unknown"
 EXHAUSTIVE = "exhaustive search"
@@ -21,13 +21,62 @@ GUIDED = "guided search"
 KINDS = ("scenes", "choices", "endings")
 
 
+def path_to(parents: list[int], keys: list[str], node: int) -> list[str]:
+    """The choice keys from the search's root to `node`, by its parent links."""
+    path = []
+    while node > 0:
+        if keys[node]:  # empty when the node is one of several ways the start turned out
+            path.append(keys[node])
+        node = parents[node]
+    return path[::-1]
+
+
+class Trail(Sequence[str]):
+    """A witness path kept as a link into the search tree and spelled out only when read.
+
+    Every reached scene and choice has one; spelled out at once they would cost
+    the path's length each, which grows with the story (a 10,000-scene chain:
+    tens of millions of keys), while most reports read only a few of them.
+    """
+
+    __slots__ = ("_keys", "_last", "_length", "_node", "_parents", "_via")
+
+    def __init__(self, parents: list[int], via: list[str], node: int, last: str, length: int) -> None:
+        self._parents, self._via, self._node, self._last, self._length = parents, via, node, last, length
+        self._keys: tuple[str, ...] | None = None
+
+    def _spelled(self) -> tuple[str, ...]:
+        if self._keys is None:
+            self._keys = (*path_to(self._parents, self._via, self._node), self._last)
+        return self._keys
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._spelled()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._spelled())
+
+    def __repr__(self) -> str:
+        return f"Trail({list(self._spelled())!r})"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One item's status, the method that settled it, and a witness path when reachable."""
 
     status: str
     method: str = ""
-    path: tuple[str, ...] | None = None
+    path: Sequence[str] | None = None  # a tuple, or a search's Trail, spelled out when read
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -57,7 +106,7 @@ class Verdicts:
         for item, path in witnesses.items():
             if item not in table:
                 continue
-            old, new = table[item], tuple(path)
+            old, new = table[item], path if isinstance(path, Trail) else tuple(path)
             if old.status == UNKNOWN or (old.status == REACHABLE and old.path is not None and len(new) < len(old.path)):
                 table[item] = Verdict(REACHABLE, old.method if old.status == REACHABLE else method, new)
 
