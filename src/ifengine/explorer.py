@@ -163,7 +163,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     chancy = story.uses_chance
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
-    watching = counted | (story.scenes.keys() - reached_scenes)
+    watching = set(counted) | (story.scenes.keys() - reached_scenes)
     try:
         while queue:
             node, (scene, values, visits, taken, _, _, _, stack) = queue.popleft()
@@ -205,14 +205,12 @@ def _explore(story: Story, plan: Plan) -> Report:
                     if len(next_visits) != known:
                         # Visits only gain keys, appended in the order scenes were entered:
                         # the scenes new on this edge are the last ones.
-                        grew = False
                         for sid in islice(reversed(next_visits), len(next_visits) - known):  # type: ignore[arg-type]  # a dict
                             if sid not in reached_scenes:
                                 reached_scenes.add(sid)
                                 first_entered[sid] = (node, choice.key)
-                                grew = True
-                        if grew:
-                            watching = counted | (story.scenes.keys() - reached_scenes)
+                                if sid not in counted:
+                                    watching.discard(sid)  # reached: watched no more, unless play reads its count
                     if ending is not None:
                         children.append(ending_code[ending])
                         if ending not in ending_paths:

@@ -9,6 +9,7 @@ and every front end call these same functions, so they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -208,7 +209,7 @@ def _flow(
     history: Sequence[str],
     found: Sequence,
     shown: list[Passage] | None,
-    counted: frozenset[str] | None,
+    counted: AbstractSet[str] | None,
     entered: Entered | None = None,
     stack: tuple[str, ...] = (),
     draw: Draw = _no_draw,
@@ -409,7 +410,7 @@ def step(
     taken: frozenset[str],
     history: Sequence[str],
     found: Sequence,
-    counted: frozenset[str] | None = None,
+    counted: AbstractSet[str] | None = None,
     entered: Entered | None = None,
     stack: tuple[str, ...] = (),
     draw: Draw = _no_draw,
@@ -444,7 +445,7 @@ def outcomes(
     values: tuple,
     visits: Mapping[str, int],
     taken: frozenset[str],
-    counted: frozenset[str] | None = None,
+    counted: AbstractSet[str] | None = None,
     entered: Entered | None = None,
     stack: tuple[str, ...] = (),
 ) -> list[tuple[Fraction, StateParts]]:
