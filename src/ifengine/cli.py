@@ -209,10 +209,10 @@ def cmd_explore(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     startup.pause()  # until the prompt is live: see startup.py
     try:
-        from .play.launch import PlayError, PlayOptions, play
+        from .play.launch import PlayError, PlayOptions, load, play
 
-        story = load_story(args.story or bundled_story())
         options = PlayOptions(args.plain, args.width, args.saves, args.resume, args.record, args.watch)
+        story = load(args.story or bundled_story(), options)
         try:
             return play(story, options)
         except PlayError as exc:

@@ -14,16 +14,17 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
 from . import schema
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Variable
+from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Summary, Variable
 from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
 from .names import is_portable_story_id
+from .ondemand import ScenesOnDemand
 from .regularfile import kind_of
 from .text import Template, compile_template, find_control
 from .words import article
@@ -287,9 +288,14 @@ def slugify(text: str) -> str:
     return slug
 
 
+_Raw = tuple[str, str, Map, Loc, "Episode | None"]  # a scene as read: (file, id, data, loc, episode)
+Known = Callable[[str, str], "Summary | None"]  # (story id, fingerprint) -> the record of it checked clean, if any
+
+
 class _Loader:
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, known: Known | None = None) -> None:
         self.root = root
+        self.known = known
         self.ctx = _Ctx()
         self.parts: dict[str, Scene] = {}  # scenes made from nested choices and inline then:, by path id
         self.unlisted: list[str] = []  # scene files in the folder that files: leaves out
@@ -595,7 +601,7 @@ class _Loader:
             return None
         variables = self.variables(manifest)
         endings = self.endings(manifest)
-        raw: list[tuple[str, str, Map, Loc, Episode | None]] = []  # (file, id, data, loc, episode)
+        raw: list[_Raw] = []
         seen_ids: dict[str, Pos] = {}
         files = self.scene_files(manifest)
         for name in files:
@@ -629,14 +635,13 @@ class _Loader:
         constants = self.constants(manifest, variables)
         env = Env(variables, frozenset(seen_ids), constants=constants)
         envs = self.scene_locals(raw, variables, env)
-        scenes_out: dict[str, Scene] = {}
-        for _, scene_id, data, loc, episode in raw:
-            scene = self.scene(scene_id, data, loc, episode, envs.get(scene_id, env), seen_ids[scene_id])
-            if scene is not None:
-                scenes_out[scene_id] = scene
-        scenes_out.update(self.parts)
-        scenes_out = _with_returns(scenes_out)
         self.check_story_id(manifest)
+        summary = self.summary_of(manifest, seen_ids)
+        scenes_out: Mapping[str, Scene]
+        if summary is None:
+            scenes_out = self.all_scenes(raw, envs, env, seen_ids)
+        else:
+            scenes_out = self.scenes_on_demand(raw, envs, env, seen_ids, summary)
         start = manifest.get("start")
         start_pos = manifest.value_pos("start") if "start" in manifest else Pos(self.root)
         version = manifest.get("version", 1)
@@ -658,7 +663,52 @@ class _Loader:
             status_line=self.status_line(manifest),
             unlisted=tuple(self.unlisted),
             constants=env.constants,
+            summary=summary,
         )
+
+    def all_scenes(self, raw: list[_Raw], envs: dict[str, Env], env: Env, ids: dict[str, Pos]) -> dict[str, Scene]:
+        scenes: dict[str, Scene] = {}
+        for _, scene_id, data, loc, episode in raw:
+            scene = self.scene(scene_id, data, loc, episode, envs.get(scene_id, env), ids[scene_id])
+            if scene is not None:
+                scenes[scene_id] = scene
+        scenes.update(self.parts)
+        return _with_returns(scenes)
+
+    def summary_of(self, manifest: Map, ids: dict[str, Pos]) -> Summary | None:
+        """The record of this exact story checked clean before, if the caller has one and nothing is wrong so far.
+
+        A record that names a scene the story does not have is not this story's: it is not used.
+        """
+        story_id = manifest.get("id")
+        if self.known is None or has_errors(self.ctx.diagnostics) or not isinstance(story_id, str):
+            return None
+        summary = self.known(story_id, self.hash.hexdigest()[:16])
+        if summary is None:
+            return None
+        named = summary.counted | summary.returning | set(summary.returns_to)
+        return summary if all(sid.partition("/")[0] in ids for sid in named) else None
+
+    def scenes_on_demand(
+        self, raw: list[_Raw], envs: dict[str, Env], env: Env, ids: dict[str, Pos], summary: Summary
+    ) -> ScenesOnDemand:
+        """The scenes of a story checked before, each compiled (with what it nests) when play first needs it."""
+        by_id = {scene_id: (data, loc, episode) for _, scene_id, data, loc, episode in raw}
+
+        def build(top: str) -> dict[str, Scene]:
+            data, loc, episode = by_id[top]
+            self.parts.clear()
+            scene = self.scene(top, data, loc, episode, envs.get(top, env), ids[top])
+            made = {top: scene} if scene is not None else {}
+            made.update(self.parts)
+            self.parts.clear()
+            if has_errors(self.ctx.diagnostics):  # the record was wrong: the story is not the one checked
+                raise StoryError([d for d in self.ctx.diagnostics if d.severity.value == "error"])
+            for sid in summary.returning & made.keys():
+                made[sid] = replace(made[sid], returns_to=summary.returns_to)
+            return made
+
+        return ScenesOnDemand(tuple(by_id), build)
 
     def status_line(self, manifest: Map) -> str:
         value = manifest.get("status_line", "numbers")
@@ -694,9 +744,7 @@ class _Loader:
                 out[name] = value
         return out
 
-    def scene_locals(
-        self, raw: list[tuple[str, str, Map, Loc, Episode | None]], variables: dict[str, Variable], env: Env
-    ) -> dict[str, Env]:
+    def scene_locals(self, raw: list[_Raw], variables: dict[str, Variable], env: Env) -> dict[str, Env]:
         """Each scene's `local:` values, added to `variables` as `scene.name`; the Env its expressions see."""
         envs: dict[str, Env] = {}
         for _, scene_id, data, _loc, _episode in raw:
@@ -1112,12 +1160,16 @@ def story_root(path: str) -> str:
     return path
 
 
-def read_story(path: str) -> tuple[Story | None, list[Diagnostic]]:
-    """Load what can be loaded and report every problem in the files themselves."""
+def read_story(path: str, known: Known | None = None) -> tuple[Story | None, list[Diagnostic]]:
+    """Load what can be loaded and report every problem in the files themselves.
+
+    `known` may say the story, as read, was checked clean before (`checked.py`):
+    its scenes are then compiled on first use instead of now.
+    """
     root = story_root(path)
     if not os.path.isdir(root):
         return None, [error(Pos(path), "no such story folder", "give the folder that holds story.yaml")]
-    loader = _Loader(root)
+    loader = _Loader(root, known)
     # The cyclic collector has nothing to find in freshly parsed data and
     # triples load time on large stories; pause it for the load.
     was_enabled = gc.isenabled()
@@ -1130,12 +1182,16 @@ def read_story(path: str) -> tuple[Story | None, list[Diagnostic]]:
     return story, loader.ctx.diagnostics
 
 
-def load_story(path: str) -> Story:
-    """Load and fully check a story; raise StoryError if anything is an error."""
+def load_story(path: str, known: Known | None = None) -> Story:
+    """Load and fully check a story; raise StoryError if anything is an error.
+
+    A story `known` to have been checked clean, byte for byte, is not checked
+    again, and its scenes are compiled on first use (see `read_story`).
+    """
     from .check import check_story
 
-    story, diagnostics = read_story(path)
-    if story is not None and not has_errors(diagnostics):
+    story, diagnostics = read_story(path, known)
+    if story is not None and story.summary is None and not has_errors(diagnostics):
         diagnostics = diagnostics + check_story(story)
     if story is None or has_errors(diagnostics):
         raise StoryError([d for d in diagnostics if d.severity.value == "error"])

@@ -233,6 +233,22 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """What play must know of every scene before it has compiled them all.
+
+    A story the engine has checked before can be loaded with its scenes
+    compiled on first use (see `checked.py`); these facts, taken from the full
+    load, stand in for the ones `Story` would otherwise derive from every scene.
+    """
+
+    counted: frozenset[str]  # scenes whose visit count something reads (see `state.counted_scenes`)
+    uses_chance: bool
+    uses_calls: bool
+    returns_to: tuple[str, ...]  # every call's way on: where a scene that returns may go
+    returning: frozenset[str]  # the scenes that return
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A whole loaded story. `fingerprint` changes whenever its content does."""
 
@@ -253,6 +269,8 @@ class Story:
     status_line: str = "numbers"  # what the line under the choices shows: numbers, words or none
     unlisted: tuple[str, ...] = ()  # scene files in the story folder that `files:` leaves out
     constants: Mapping[str, int | bool | str] = field(default_factory=dict)  # `constants:`, already in expressions
+    # Given when `scenes` compiles each scene on first use: the whole-story facts, so none is compiled early.
+    summary: Summary | None = field(default=None, compare=False)
     # Derived once, for the runtime's hot path.
     names: tuple[str, ...] = field(init=False, default=())
     set_indices: tuple[int, ...] = field(init=False, default=())
@@ -268,19 +286,26 @@ class Story:
         setattr_(self, "names", tuple(self.variables))
         setattr_(self, "set_indices", tuple(v.index for v in self.variables.values() if v.type == "set"))
         setattr_(self, "defaults", tuple(v.default for v in self.variables.values()))
-        setattr_(self, "_choices", {c.key: c for s in self.scenes.values() for c in s.choices})
         scoped: dict[str, tuple[tuple[int, Value], ...]] = {}
         for var in self.variables.values():
             if var.scope:
                 scoped[var.scope] = (*scoped.get(var.scope, ()), (var.index, var.default))
         setattr_(self, "scoped", scoped)
+        if self.summary is not None:
+            setattr_(self, "uses_chance", self.summary.uses_chance)
+            setattr_(self, "uses_calls", self.summary.uses_calls)
+            return
+        setattr_(self, "_choices", {c.key: c for s in self.scenes.values() for c in s.choices})
         setattr_(self, "uses_chance", any(s.chance for s in self.scenes.values()))
         ways = [w for s in self.scenes.values() for w in s.ways]
         setattr_(self, "uses_calls", any(w.call or w.goto == RETURN for w in ways))
 
     def choice(self, key: str) -> Choice | None:
         """The choice with this key ("scene:id"), if the story has it."""
-        return self._choices.get(key)
+        if self.summary is None:
+            return self._choices.get(key)
+        scene = self.scenes.get(key.rpartition(":")[0])  # compiled on first use: look in its scene only
+        return next((c for c in scene.choices if c.key == key), None) if scene is not None else None
 
     def all_choices(self) -> list[Choice]:
         return [c for s in self.scenes.values() for c in s.choices]

@@ -147,6 +147,17 @@ class SaveStore:
             ) from None
         self._check_folder()
 
+    def write_own(self, name: str, text: str) -> None:
+        """Replace one of the engine's own files in this story's folder (`name` starts with "_", as no slot can)."""
+        if not name.startswith("_") or os.sep in name or (os.altsep and os.altsep in name):
+            raise ValueError(f"not a name for the engine's own file: {name!r}")
+        self._ensure_folder()
+        path = os.path.join(self.folder, name)
+        try:
+            write_atomically(path, text)
+        except (OSError, UnicodeEncodeError) as exc:
+            raise SaveError(f"{shown(path)}: cannot write it: {_write_problem(exc)}") from None
+
     def write(
         self,
         slot: str,

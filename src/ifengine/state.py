@@ -167,6 +167,8 @@ def counted_scenes(story: Story) -> frozenset[str]:
     record as long as the game. Cached per story object (the cache holds the
     story, so an id is never reused while its entry lives).
     """
+    if story.summary is not None:
+        return story.summary.counted
     cached = _COUNTED.get(id(story))
     if cached is not None and cached[0] is story:
         return cached[1]

@@ -9,6 +9,7 @@ not litter the working directory; `save` and `load` work either way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .. import recording, startup
+from ..loader import load_story
 from ..model import Story
 from ..savejson import shown
 from ..saves import AUTOSAVE, ENV_FOLDER, Loaded, SaveError, SaveStore, default_folder
@@ -52,6 +54,28 @@ def _recorder(path: str) -> Recorder:
         recording.write(path, rec)
 
     return write
+
+
+def load(
+    path: str, options: PlayOptions, stdin: TextIO | None = None, environ: Mapping[str, str] | None = None
+) -> Story:
+    """The story to play: compiled scene by scene as play reaches it when the saves folder
+    records it checked clean as it is now (`checked.py`), else loaded and checked in full.
+
+    After a full load in a terminal the record is written where play keeps
+    saves (piped play, a script's, starts in full each time and leaves no files).
+    """
+    from .. import checked
+
+    env = os.environ if environ is None else environ
+    folder = options.saves or default_folder(dict(env))
+    story = load_story(path, lambda story_id, fingerprint: checked.recalled(folder, story_id, fingerprint))
+    piped = not (stdin or sys.stdin).isatty()
+    if story.summary is None and not piped:
+        # A record that cannot be written costs only a quicker next start; play reports a saves folder it cannot use.
+        with contextlib.suppress(SaveError):
+            SaveStore(folder, story).write_own(checked.RECORD_NAME, checked.record_text(story))
+    return story
 
 
 def play(

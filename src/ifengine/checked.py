@@ -1,0 +1,132 @@
+"""The record that this exact story was loaded and checked clean: later starts compile scenes on first use.
+
+Loading compiles every scene's prose and conditions, most of what starting
+to play costs, though play needs one scene at a time. After a full load
+that finds nothing wrong, play writes a record to the story's saves folder
+(`<saves>/<story id>/_checked.json`): the story's fingerprint (a hash of
+every file's bytes), the engine's (its modules' names, sizes and times, as
+Python's own bytecode cache judges its sources), and the facts of the
+whole story that play needs before it has compiled it all (`Summary`).
+The next start with the same files and the same engine compiles each scene
+when play reaches it (`ondemand.py`); any difference in either, or a record
+that is damaged, means a full load and check, as on the first start.
+
+The record is untrusted like any file in the saves folder: it is read
+through `savejson` (regular file, bounded, strict JSON), every field is
+checked, and a record that names a scene the story lacks is ignored. It
+can only say which checked story this is, never run anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from .model import RETURN, Story, Summary
+from .names import is_portable_story_id
+from .savejson import Damaged, parse_json, read_text
+from .state import counted_scenes
+
+RECORD_NAME = "_checked.json"  # starts with "_", which no slot name can
+FORMAT = "ifengine-checked"
+MAX_IDS = 100_000  # far above any real story's scenes; a longer list is not one of ours
+
+_engine: str | None = None
+
+
+def engine_key() -> str:
+    """What changes whenever the engine's code does: its modules' names, sizes and modification times."""
+    global _engine
+    if _engine is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        digest = hashlib.sha256()
+        for folder, subfolders, names in os.walk(here):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    info = os.stat(os.path.join(folder, name))
+                    digest.update(f"{os.path.relpath(os.path.join(folder, name), here)}:{info.st_size}:".encode())
+                    digest.update(f"{info.st_mtime_ns}\n".encode())
+        _engine = digest.hexdigest()[:32]
+    return _engine
+
+
+def summarise(story: Story) -> Summary:
+    """The whole-story facts play needs, from a story loaded in full."""
+    ways = [(scene.id, way) for scene in story.scenes.values() for way in scene.ways]
+    return Summary(
+        counted=counted_scenes(story),
+        uses_chance=story.uses_chance,
+        uses_calls=story.uses_calls,
+        returns_to=tuple(sorted({w.goto for _, w in ways if w.call and w.goto != RETURN})),
+        returning=frozenset(sid for sid, w in ways if w.goto == RETURN and not w.call),
+    )
+
+
+def record_path(saves: str, story_id: str) -> str | None:
+    """Where the record of a story lives, or None when its id cannot name a folder or the folder is a link."""
+    if not is_portable_story_id(story_id):
+        return None
+    folder = os.path.join(saves, story_id)
+    if os.path.islink(folder):
+        return None
+    return os.path.join(folder, RECORD_NAME)
+
+
+def record_text(story: Story) -> str:
+    """The record of a story just loaded in full and checked clean."""
+    import json
+
+    summary = summarise(story)
+    return (
+        json.dumps(
+            {
+                "format": FORMAT,
+                "version": 1,
+                "engine": engine_key(),
+                "story": story.fingerprint,
+                "counted": sorted(summary.counted),
+                "uses_chance": summary.uses_chance,
+                "uses_calls": summary.uses_calls,
+                "returns_to": list(summary.returns_to),
+                "returning": sorted(summary.returning),
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+
+
+def recalled(saves: str, story_id: str, fingerprint: str) -> Summary | None:
+    """The summary recorded for this story as it is now, under this engine; None for anything else."""
+    path = record_path(saves, story_id)
+    if path is None or not os.path.lexists(path):
+        return None
+    try:
+        data = parse_json(read_text(path))
+    except Damaged:
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != 1:
+        return None
+    if data.get("story") != fingerprint or data.get("engine") != engine_key():
+        return None
+    counted, returns_to, returning = (_ids(data.get(key)) for key in ("counted", "returns_to", "returning"))
+    chance, calls = data.get("uses_chance"), data.get("uses_calls")
+    if (
+        counted is None
+        or returns_to is None
+        or returning is None
+        or type(chance) is not bool
+        or type(calls) is not bool
+    ):
+        return None
+    return Summary(frozenset(counted), chance, calls, tuple(returns_to), frozenset(returning))
+
+
+def _ids(value: object) -> list[str] | None:
+    """A list of scene ids, or None for anything else."""
+    if not isinstance(value, list) or len(value) > MAX_IDS:
+        return None
+    if not all(isinstance(item, str) and 0 < len(item) <= 400 for item in value):
+        return None
+    return value

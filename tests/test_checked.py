@@ -1,0 +1,223 @@
+"""A story checked clean before starts with its scenes compiled on first use, and plays exactly as a full load."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import LIGHTHOUSE, REPO, StoryFactory
+from ifengine import checked
+from ifengine.diagnostics import StoryError
+from ifengine.loader import load_story
+from ifengine.model import Story
+from ifengine.ondemand import ScenesOnDemand
+from ifengine.play.launch import PlayOptions, load
+from ifengine.recording import read
+from ifengine.runtime import GameError, choose, start
+from ifengine.saves import SaveStore
+from ifengine.state import counted_scenes
+from test_weave import CALLS, MANIFEST, NESTED
+
+BUNDLED = REPO / "story" / "no-one-saw-us-leave"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _recorded(saves: Path, story: Story) -> None:
+    SaveStore(str(saves), story).write_own(checked.RECORD_NAME, checked.record_text(story))
+
+
+def _on_demand(path: Path, saves: Path) -> Story:
+    return load_story(str(path), lambda sid, fp: checked.recalled(str(saves), sid, fp))
+
+
+def _record_file(saves: Path, story: Story) -> Path:
+    return saves / story.id / checked.RECORD_NAME
+
+
+def _played(story: Story, keys: tuple[str, ...], seed: int) -> list[tuple[str, ...]]:
+    """Every passage and option text a replay of `keys` shows, turn by turn."""
+    turn = start(story, seed=seed)
+    shown = []
+    for key in (*keys, None):
+        shown.append(tuple(p for passage in turn.passages for p in passage.paragraphs))
+        shown.append(tuple(f"{o.text} {o.locked} {o.reason}" for o in turn.options))
+        if key is not None:
+            turn = choose(story, turn.state, key)
+    shown.append((str(turn.state.ending), str(sorted(turn.state.visits.items()))))
+    return shown
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Story, Path]:
+    """The bundled story loaded in full, and a saves folder that records it checked clean."""
+    saves = tmp_path_factory.mktemp("saves")
+    full = load_story(str(BUNDLED))
+    _recorded(saves, full)
+    return full, saves
+
+
+@pytest.fixture
+def bundled_pair(recorded: tuple[Story, Path]) -> tuple[Story, Story]:
+    full, saves = recorded
+    return full, _on_demand(BUNDLED, saves)
+
+
+def test_a_story_recorded_as_checked_compiles_scenes_only_as_play_reaches_them(
+    bundled_pair: tuple[Story, Story],
+) -> None:
+    full, quick = bundled_pair
+    assert full.summary is None and quick.summary is not None
+    scenes = quick.scenes
+    assert isinstance(scenes, ScenesOnDemand)
+    assert scenes.compiled() == 0
+    start(quick)
+    assert 0 < scenes.compiled() < 5
+
+
+def test_every_walkthrough_shows_the_same_words_from_a_story_compiled_on_first_use(
+    recorded: tuple[Story, Path],
+) -> None:
+    full, saves = recorded
+    walkthroughs = sorted((BUNDLED / "walkthroughs").rglob("*.yaml"))
+    assert len(walkthroughs) >= 10  # the story's own: every ending, and the calls of ep4
+    for path in walkthroughs:
+        rec = read(str(path))
+        quick = _on_demand(BUNDLED, saves)  # nothing compiled yet for each
+        assert quick.summary is not None
+        assert _played(quick, rec.choices, rec.seed) == _played(full, rec.choices, rec.seed), path.name
+
+
+def test_compiled_on_first_use_the_story_holds_the_same_scenes_in_the_same_order(
+    bundled_pair: tuple[Story, Story],
+) -> None:
+    full, quick = bundled_pair
+    assert list(quick.scenes) == list(full.scenes)
+    for sid, scene in full.scenes.items():
+        other = quick.scenes[sid]
+        assert (other.pos, other.returns_to, other.parent, other.episode) == (
+            scene.pos,
+            scene.returns_to,
+            scene.parent,
+            scene.episode,
+        ), sid
+        assert [c.key for c in other.choices] == [c.key for c in scene.choices]
+    assert counted_scenes(quick) == counted_scenes(full)
+    assert (quick.uses_chance, quick.uses_calls, quick.fingerprint) == (
+        full.uses_chance,
+        full.uses_calls,
+        full.fingerprint,
+    )
+
+
+@pytest.mark.parametrize("scenes", [CALLS, NESTED], ids=["calls", "nested"])
+def test_calls_and_nested_choices_play_the_same_compiled_on_first_use(
+    make_story: StoryFactory, tmp_path: Path, scenes: str
+) -> None:
+    root = make_story(MANIFEST, scenes=scenes)
+    full = load_story(str(root))
+    _recorded(tmp_path / "saves", full)
+    quick = _on_demand(root, tmp_path / "saves")
+    assert quick.summary is not None
+    keys = [c.key for c in full.all_choices()]
+    for length in range(1, 4):
+        for walk in itertools.product(keys, repeat=length):
+            try:
+                expected = _played(full, walk, 0)
+            except GameError:
+                continue
+            assert _played(quick, walk, 0) == expected, walk
+    assert [(s.id, s.returns_to) for s in quick.scenes.values()] == [(s.id, s.returns_to) for s in full.scenes.values()]
+
+
+def test_a_story_edited_since_its_record_loads_in_full_and_reports_its_errors(tmp_path: Path) -> None:
+    story_dir = tmp_path / "story"
+    shutil.copytree(LIGHTHOUSE, story_dir)
+    saves = tmp_path / "saves"
+    _recorded(saves, load_story(str(story_dir)))
+    assert _on_demand(story_dir, saves).summary is not None
+    scene_file = next(p for p in story_dir.glob("*.yaml") if p.name != "story.yaml")
+    scene_file.write_text(scene_file.read_text() + "\n  broken_scene:\n    text: Nowhere to go.\n")
+    with pytest.raises(StoryError) as raised:
+        _on_demand(story_dir, saves)
+    assert "scene 'broken_scene' has no way on" in str(raised.value.diagnostics[0])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: "{not json",
+        lambda d: json.dumps({**d, "engine": "another engine"}),
+        lambda d: json.dumps({**d, "story": "0" * 16}),
+        lambda d: json.dumps({**d, "counted": "start"}),
+        lambda d: json.dumps({**d, "counted": [1, 2]}),
+        lambda d: json.dumps({**d, "uses_calls": "yes"}),
+        lambda d: json.dumps({**d, "returning": ["no_such_scene"]}),
+        lambda d: json.dumps({**d, "version": 2}),
+        lambda d: json.dumps([d]),
+    ],
+    ids=[
+        "not-json",
+        "engine",
+        "fingerprint",
+        "not-a-list",
+        "not-names",
+        "not-a-flag",
+        "unknown-scene",
+        "version",
+        "list",
+    ],
+)
+def test_a_damaged_or_foreign_record_means_a_full_load(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    full = load_story(str(LIGHTHOUSE))
+    _recorded(tmp_path, full)
+    path = _record_file(tmp_path, full)
+    path.write_text(damage(json.loads(path.read_text())))
+    story = _on_demand(LIGHTHOUSE, tmp_path)
+    assert story.summary is None
+    assert list(story.scenes) == list(full.scenes)
+
+
+def test_a_record_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    full = load_story(str(LIGHTHOUSE))
+    elsewhere = tmp_path / "elsewhere"
+    _recorded(elsewhere, full)
+    saves = tmp_path / "saves"
+    (saves / full.id).mkdir(parents=True)
+    _record_file(saves, full).symlink_to(_record_file(elsewhere, full))
+    assert _on_demand(LIGHTHOUSE, saves).summary is None
+
+
+def test_terminal_play_records_a_clean_story_and_the_next_start_uses_the_record(tmp_path: Path) -> None:
+    options = PlayOptions(saves=str(tmp_path))
+    first = load(str(LIGHTHOUSE), options, stdin=Terminal())
+    assert first.summary is None
+    assert _record_file(tmp_path, first).is_file()
+    second = load(str(LIGHTHOUSE), options, stdin=Terminal())
+    assert second.summary is not None
+
+
+def test_piped_play_writes_no_record(tmp_path: Path) -> None:
+    story = load(str(LIGHTHOUSE), PlayOptions(saves=str(tmp_path)), stdin=io.StringIO())
+    assert story.summary is None
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_the_engine_key_changes_when_a_module_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    monkeypatch.setattr(checked, "__file__", str(package / "checked.py"))
+    monkeypatch.setattr(checked, "_engine", None)
+    before = checked.engine_key()
+    (package / "a.py").write_text("x = 22\n")
+    monkeypatch.setattr(checked, "_engine", None)
+    assert checked.engine_key() != before
