@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import NamedTuple
 
 from .model import RETURN, Story, Summary
 from .names import is_portable_story_id
@@ -32,6 +33,16 @@ FORMAT = "ifengine-checked"
 MAX_IDS = 100_000  # far above any real story's scenes; a longer list is not one of ours
 
 _engine: str | None = None
+
+FileIndex = tuple[tuple[str, tuple[str, ...]], ...]  # each scene file, and the ids of its scenes, in order
+
+
+class Checked(NamedTuple):
+    """A story's record: its summary, and where each scene is (None when scenes declare `local:` values,
+    which add to the story's state: every file is read then)."""
+
+    summary: Summary
+    files: FileIndex | None
 
 
 def engine_key() -> str:
@@ -63,6 +74,17 @@ def summarise(story: Story) -> Summary:
     )
 
 
+def file_index(story: Story) -> FileIndex | None:
+    """Each scene file's top-level scenes, in order; None when a scene declares `local:` values."""
+    if any(variable.scope for variable in story.variables.values()):
+        return None
+    by_file: dict[str, list[str]] = {os.path.join(story.root, name): [] for name in story.files}
+    for scene in story.scenes.values():
+        if not scene.parent:
+            by_file[scene.pos.path].append(scene.id)
+    return tuple((name, tuple(by_file[os.path.join(story.root, name)])) for name in story.files)
+
+
 def record_path(saves: str, story_id: str) -> str | None:
     """Where the record of a story lives, or None when its id cannot name a folder or the folder is a link."""
     if not is_portable_story_id(story_id):
@@ -78,6 +100,7 @@ def record_text(story: Story) -> str:
     import json
 
     summary = summarise(story)
+    index = file_index(story)
     return (
         json.dumps(
             {
@@ -90,6 +113,7 @@ def record_text(story: Story) -> str:
                 "uses_calls": summary.uses_calls,
                 "returns_to": list(summary.returns_to),
                 "returning": sorted(summary.returning),
+                "files": None if index is None else [[name, list(ids)] for name, ids in index],
             },
             indent=1,
         )
@@ -97,7 +121,7 @@ def record_text(story: Story) -> str:
     )
 
 
-def recalled(saves: str, story_id: str, fingerprint: str) -> Summary | None:
+def recalled(saves: str, story_id: str, fingerprint: str) -> Checked | None:
     """The summary recorded for this story as it is now, under this engine; None for anything else."""
     path = record_path(saves, story_id)
     if path is None or not os.path.lexists(path):
@@ -120,7 +144,26 @@ def recalled(saves: str, story_id: str, fingerprint: str) -> Summary | None:
         or type(calls) is not bool
     ):
         return None
-    return Summary(frozenset(counted), chance, calls, tuple(returns_to), frozenset(returning))
+    files = data.get("files")
+    index = None if files is None else _index(files)
+    if files is not None and index is None:
+        return None
+    return Checked(Summary(frozenset(counted), chance, calls, tuple(returns_to), frozenset(returning)), index)
+
+
+def _index(value: object) -> FileIndex | None:
+    """A list of [file name, [scene ids]] pairs, or None for anything else."""
+    if not isinstance(value, list) or len(value) > MAX_IDS:
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str):
+            return None
+        ids = _ids(item[1])
+        if ids is None:
+            return None
+        out.append((item[0], tuple(ids)))
+    return tuple(out)
 
 
 def _ids(value: object) -> list[str] | None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
 from . import schema
+from .checked import Checked
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
 from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Summary, Variable
@@ -288,8 +289,8 @@ def slugify(text: str) -> str:
     return slug
 
 
-_Raw = tuple[str, str, Map, Loc, "Episode | None"]  # a scene as read: (file, id, data, loc, episode)
-Known = Callable[[str, str], "Summary | None"]  # (story id, fingerprint) -> the record of it checked clean, if any
+_Raw = tuple[str, str, Map, Loc, "Episode | None", Pos]  # a scene as read: (file, id, data, loc, episode, where)
+Known = Callable[[str, str], "Checked | None"]  # (story id, fingerprint) -> the record of it checked clean, if any
 
 
 class _Loader:
@@ -303,10 +304,23 @@ class _Loader:
 
     def read(self, name: str) -> Any:
         """Read a file once: its bytes feed the story's fingerprint, then the parser."""
+        data = self.read_bytes(name)
+        return self.parse(name, data) if data is not None else None
+
+    def read_bytes(self, name: str) -> bytes | None:
+        """A file's bytes, added to the story's fingerprint; None (and the error reported) if it cannot be read."""
         path = os.path.join(self.root, name)
         try:
             data = read_bytes(self.inside(path), path, follow_links=False)
-            self.hash.update(os.fsencode(name) + b"\0" + data + b"\0")
+        except SourceError as exc:
+            self.ctx.diagnostics.append(exc.diagnostic)
+            return None
+        self.hash.update(os.fsencode(name) + b"\0" + data + b"\0")
+        return data
+
+    def parse(self, name: str, data: bytes) -> Any:
+        path = os.path.join(self.root, name)
+        try:
             return load_bytes(path, data)
         except SourceError as exc:
             self.ctx.diagnostics.append(exc.diagnostic)
@@ -601,47 +615,30 @@ class _Loader:
             return None
         variables = self.variables(manifest)
         endings = self.endings(manifest)
-        raw: list[_Raw] = []
-        seen_ids: dict[str, Pos] = {}
         files = self.scene_files(manifest)
-        for name in files:
-            shown = os.path.join(self.root, name)
-            data = self.read(name)
-            if data is None:
-                if not any(d.pos.path == shown for d in self.ctx.diagnostics):
-                    self.ctx.error(Pos(shown, 1, 1), "file is empty", "a scene file needs scenes:")
-                continue
-            valid = _validate(self.ctx, data, Loc(shown, 1, 1), schema.SCENE_FILE, "a scene file")
-            if not valid and (not isinstance(data, Map) or not isinstance(data.get("scenes"), Map)):
-                continue
-            episode = self.episode(data, shown)
-            scenes = data["scenes"]
-            for scene_id, scene in scenes.items():
-                pos = scenes.key_loc(scene_id).pos
-                if scene_id == RETURN:
-                    self.ctx.error(pos, "'return' cannot be a scene id", "goto: return means return from a call")
-                    continue
-                if not IDENT.match(scene_id):
-                    self.ctx.error(
-                        pos, f"'{scene_id}' cannot be a scene id", "use letters, digits and _ (no spaces or hyphens)"
-                    )
-                    continue
-                if scene_id in seen_ids:
-                    first = seen_ids[scene_id]
-                    self.ctx.error(pos, f"duplicate scene id '{scene_id}' (first at {first})", "rename one of them")
-                    continue
-                seen_ids[scene_id] = pos
-                raw.append((shown, scene_id, scene, scenes.value_loc(scene_id), episode))
+        contents = {name: self.read_bytes(name) for name in files}  # every byte is in the fingerprint now
+        known = self.recall(manifest, files)
+        raw: list[_Raw] = []
+        if known is None or known.files is None:
+            seen_ids: dict[str, Pos] = {}
+            for name in files:
+                raw.extend(self.file_scenes(name, contents[name], seen_ids))
+            ids = frozenset(seen_ids)
+        else:  # checked before, with no scene-local values: each file is parsed when play needs a scene in it
+            ids = frozenset(sid for _, sids in known.files for sid in sids)
         constants = self.constants(manifest, variables)
-        env = Env(variables, frozenset(seen_ids), constants=constants)
+        env = Env(variables, ids, constants=constants)
         envs = self.scene_locals(raw, variables, env)
         self.check_story_id(manifest)
-        summary = self.summary_of(manifest, seen_ids)
+        summary = known.summary if known is not None and self.fits(known.summary, ids) else None
         scenes_out: Mapping[str, Scene]
-        if summary is None:
-            scenes_out = self.all_scenes(raw, envs, env, seen_ids)
+        if known is None or summary is None:
+            if known is not None and known.files is not None:  # not used after all: read every file now
+                seen_ids = {}
+                raw = [r for name in files for r in self.file_scenes(name, contents[name], seen_ids)]
+            scenes_out = self.all_scenes(raw, envs, env)
         else:
-            scenes_out = self.scenes_on_demand(raw, envs, env, seen_ids, summary)
+            scenes_out = self.scenes_on_demand(raw, contents, known, envs, env, summary)
         start = manifest.get("start")
         start_pos = manifest.value_pos("start") if "start" in manifest else Pos(self.root)
         version = manifest.get("version", 1)
@@ -666,39 +663,97 @@ class _Loader:
             summary=summary,
         )
 
-    def all_scenes(self, raw: list[_Raw], envs: dict[str, Env], env: Env, ids: dict[str, Pos]) -> dict[str, Scene]:
+    def file_scenes(self, name: str, content: bytes | None, seen_ids: dict[str, Pos]) -> list[_Raw]:
+        """The scenes of one scene file, as read; `seen_ids` (id -> where) finds ids used twice."""
+        shown = os.path.join(self.root, name)
+        data = self.parse(name, content) if content is not None else None
+        if data is None:
+            if not any(d.pos.path == shown for d in self.ctx.diagnostics):
+                self.ctx.error(Pos(shown, 1, 1), "file is empty", "a scene file needs scenes:")
+            return []
+        valid = _validate(self.ctx, data, Loc(shown, 1, 1), schema.SCENE_FILE, "a scene file")
+        if not valid and (not isinstance(data, Map) or not isinstance(data.get("scenes"), Map)):
+            return []
+        episode = self.episode(data, shown)
+        scenes = data["scenes"]
+        raw: list[_Raw] = []
+        for scene_id, scene in scenes.items():
+            pos = scenes.key_loc(scene_id).pos
+            if scene_id == RETURN:
+                self.ctx.error(pos, "'return' cannot be a scene id", "goto: return means return from a call")
+                continue
+            if not IDENT.match(scene_id):
+                self.ctx.error(
+                    pos, f"'{scene_id}' cannot be a scene id", "use letters, digits and _ (no spaces or hyphens)"
+                )
+                continue
+            if scene_id in seen_ids:
+                first = seen_ids[scene_id]
+                self.ctx.error(pos, f"duplicate scene id '{scene_id}' (first at {first})", "rename one of them")
+                continue
+            seen_ids[scene_id] = pos
+            raw.append((shown, scene_id, scene, scenes.value_loc(scene_id), episode, pos))
+        return raw
+
+    def all_scenes(self, raw: list[_Raw], envs: dict[str, Env], env: Env) -> dict[str, Scene]:
         scenes: dict[str, Scene] = {}
-        for _, scene_id, data, loc, episode in raw:
-            scene = self.scene(scene_id, data, loc, episode, envs.get(scene_id, env), ids[scene_id])
+        for _, scene_id, data, loc, episode, pos in raw:
+            scene = self.scene(scene_id, data, loc, episode, envs.get(scene_id, env), pos)
             if scene is not None:
                 scenes[scene_id] = scene
         scenes.update(self.parts)
         return _with_returns(scenes)
 
-    def summary_of(self, manifest: Map, ids: dict[str, Pos]) -> Summary | None:
-        """The record of this exact story checked clean before, if the caller has one and nothing is wrong so far.
-
-        A record that names a scene the story does not have is not this story's: it is not used.
-        """
+    def recall(self, manifest: Map, files: list[str]) -> Checked | None:
+        """The record of this exact story checked clean before, if the caller has one and nothing is wrong so far."""
         story_id = manifest.get("id")
         if self.known is None or has_errors(self.ctx.diagnostics) or not isinstance(story_id, str):
             return None
-        summary = self.known(story_id, self.hash.hexdigest()[:16])
-        if summary is None:
+        known = self.known(story_id, self.hash.hexdigest()[:16])
+        if known is not None and known.files is not None and [name for name, _ in known.files] != files:
             return None
+        return known
+
+    def fits(self, summary: Summary, ids: frozenset[str]) -> bool:
+        """False for a record that names a scene the story does not have: it is not this story's."""
+        if has_errors(self.ctx.diagnostics):
+            return False
         named = summary.counted | summary.returning | set(summary.returns_to)
-        return summary if all(sid.partition("/")[0] in ids for sid in named) else None
+        return all(sid.partition("/")[0] in ids for sid in named)
 
     def scenes_on_demand(
-        self, raw: list[_Raw], envs: dict[str, Env], env: Env, ids: dict[str, Pos], summary: Summary
+        self,
+        raw: list[_Raw],
+        contents: dict[str, bytes | None],
+        known: Checked,
+        envs: dict[str, Env],
+        env: Env,
+        summary: Summary,
     ) -> ScenesOnDemand:
-        """The scenes of a story checked before, each compiled (with what it nests) when play first needs it."""
-        by_id = {scene_id: (data, loc, episode) for _, scene_id, data, loc, episode in raw}
+        """The scenes of a story checked before, each compiled (with what it nests) when play first needs it.
+
+        With the record's list of each file's scenes, a file is parsed only when one of its scenes is needed.
+        """
+        by_id = {r[1]: r for r in raw}
+        file_of = {sid: name for name, sids in known.files or () for sid in sids}
+
+        def scene_as_read(top: str) -> _Raw:
+            if top not in by_id:
+                name = file_of[top]
+                found = self.file_scenes(name, contents[name], {})
+                if [r[1] for r in found] != [sid for n, sids in known.files or () if n == name for sid in sids]:
+                    self.ctx.error(Pos(os.path.join(self.root, name)), "the file's scenes are not those recorded")
+                by_id.update((r[1], r) for r in found)
+            return by_id[top]
 
         def build(top: str) -> dict[str, Scene]:
-            data, loc, episode = by_id[top]
+            _, _, data, loc, episode, pos = scene_as_read(top)
             self.parts.clear()
-            scene = self.scene(top, data, loc, episode, envs.get(top, env), ids[top])
+            scene = (
+                None
+                if has_errors(self.ctx.diagnostics)
+                else self.scene(top, data, loc, episode, envs.get(top, env), pos)
+            )
             made = {top: scene} if scene is not None else {}
             made.update(self.parts)
             self.parts.clear()
@@ -708,7 +763,8 @@ class _Loader:
                 made[sid] = replace(made[sid], returns_to=summary.returns_to)
             return made
 
-        return ScenesOnDemand(tuple(by_id), build)
+        order = tuple(by_id) if known.files is None else tuple(sid for _, sids in known.files for sid in sids)
+        return ScenesOnDemand(order, build)
 
     def status_line(self, manifest: Map) -> str:
         value = manifest.get("status_line", "numbers")
@@ -747,7 +803,7 @@ class _Loader:
     def scene_locals(self, raw: list[_Raw], variables: dict[str, Variable], env: Env) -> dict[str, Env]:
         """Each scene's `local:` values, added to `variables` as `scene.name`; the Env its expressions see."""
         envs: dict[str, Env] = {}
-        for _, scene_id, data, _loc, _episode in raw:
+        for _, scene_id, data, _loc, _episode, _pos in raw:
             table = data.get("local") if isinstance(data, Map) else None
             if not isinstance(table, Map):
                 continue

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from .. import recording, startup
+from .. import startup
 from ..loader import load_story
 from ..model import Story
 from ..savejson import shown
@@ -49,6 +49,8 @@ def _recorder(path: str) -> Recorder:
         raise PlayError(f"cannot record to {path}: the folder {folder} does not exist")
     if os.path.isdir(path):
         raise PlayError(f"cannot record to {path}: it is a folder; give a file name such as run.yaml")
+
+    from .. import recording
 
     def write(rec: recording.Recording) -> None:
         recording.write(path, rec)

@@ -13,16 +13,20 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ..chance import new_seed
 from ..diagnostics import suggest
 from ..model import Episode, Story
-from ..recording import Recording
 from ..runtime import GameError, Turn, choose, describe, start, start_at, take
 from ..saves import AUTOSAVE, PREVIOUS, Loaded, SaveError, SaveStore
 from ..state import GameState, StateError, from_data, to_data
 from ..words import count
 from .outputs import EndScreen, Info, Note, Output, Show, Table
+
+if TYPE_CHECKING:
+    from ..recording import Recording
+
 from .views import SAVES_COLUMNS, duration, journal_rows, path_rows, saves_rows, status_parts, status_rows, where_rows
 
 COMMANDS = {
@@ -40,7 +44,7 @@ TAKES_SLOT = ("save", "load")
 QUICKSAVE = "quicksave"
 RESERVED_SLOTS = (AUTOSAVE, PREVIOUS)
 
-Recorder = Callable[[Recording], None]
+Recorder = Callable[["Recording"], None]
 
 
 def new_game_id() -> str:
@@ -292,6 +296,8 @@ class Session:
         if self.recorder is not None:
             state = self.turn.state
             try:
+                from ..recording import Recording
+
                 self.recorder(
                     Recording(
                         self.story.id,
