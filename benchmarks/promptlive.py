@@ -31,7 +31,14 @@ BUNDLED = REPO / "story" / "no-one-saw-us-leave"
 FLOOR = [sys.executable, "-c", "import yaml, rich.console, prompt_toolkit"]
 # What the installed `ifengine` command runs (pip's console script), without the
 # `python -m` machinery (runpy) a player never goes through.
-COMMAND = "import re, sys; from ifengine.cli import run; run()"
+COMMAND = """
+import re, sys
+try:
+    from ifengine.command import run
+except ImportError:  # a tree from before the entry point moved (commit deb6b90 and earlier)
+    from ifengine.cli import run
+run()
+"""
 TYPED = b"help\r"
 MARKER = b"take back the last"  # in the help's list of commands
 TIMEOUT = 20.0

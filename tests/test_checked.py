@@ -221,3 +221,67 @@ def test_the_engine_key_changes_when_a_module_changes(monkeypatch: pytest.Monkey
     (package / "a.py").write_text("x = 22\n")
     monkeypatch.setattr(checked, "_engine", None)
     assert checked.engine_key() != before
+
+
+def test_a_story_with_scene_local_values_is_read_whole_and_still_plays_the_same(
+    make_story: StoryFactory, tmp_path: Path
+) -> None:
+    from test_constants_and_locals import MANIFEST as LOCALS_MANIFEST
+    from test_constants_and_locals import SCENES as LOCALS_SCENES
+
+    root = make_story(LOCALS_MANIFEST, scenes=LOCALS_SCENES)
+    full = load_story(str(root))
+    _recorded(tmp_path / "saves", full)
+    assert json.loads(_record_file(tmp_path / "saves", full).read_text())["files"] is None
+    quick = _on_demand(root, tmp_path / "saves")
+    assert quick.summary is not None
+    assert quick.variables == full.variables  # the locals are in the state from the start
+    keys = [c.key for c in full.all_choices()]
+    for walk in itertools.product(keys, repeat=2):
+        try:
+            expected = _played(full, walk, 0)
+        except GameError:
+            continue
+        assert _played(quick, walk, 0) == expected, walk
+
+
+def test_only_the_files_play_reaches_are_parsed(recorded: tuple[Story, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import ifengine.loader as loader
+
+    parsed: list[str] = []
+    real = loader.load_bytes
+
+    def counting(path: str, data: bytes) -> object:
+        parsed.append(Path(path).name)
+        return real(path, data)
+
+    monkeypatch.setattr(loader, "load_bytes", counting)
+    full, saves = recorded
+    quick = _on_demand(BUNDLED, saves)
+    start(quick)
+    assert parsed[0] == "story.yaml"
+    assert 1 <= len(parsed) - 1 < len(full.files)  # the start scene's file, not every episode
+
+
+def test_a_record_listing_other_scenes_for_a_file_is_a_one_line_error_not_a_wrong_game(tmp_path: Path) -> None:
+    full = load_story(str(LIGHTHOUSE))
+    _recorded(tmp_path, full)
+    path = _record_file(tmp_path, full)
+    data = json.loads(path.read_text())
+    name, ids = data["files"][0]
+    data["files"][0] = [name, [*ids, "zz_not_in_the_file"]]
+    path.write_text(json.dumps(data))
+    story = _on_demand(LIGHTHOUSE, tmp_path)
+    with pytest.raises(StoryError) as raised:
+        story.scenes[full.start]
+    assert "the file's scenes are not those recorded" in str(raised.value.diagnostics[0])
+
+
+def test_a_record_for_other_files_means_a_full_load(tmp_path: Path) -> None:
+    full = load_story(str(LIGHTHOUSE))
+    _recorded(tmp_path, full)
+    path = _record_file(tmp_path, full)
+    data = json.loads(path.read_text())
+    data["files"] = [["other.yaml", list(data["files"][0][1])]]
+    path.write_text(json.dumps(data))
+    assert _on_demand(LIGHTHOUSE, tmp_path).summary is None

@@ -16,7 +16,8 @@ from conftest import LIGHTHOUSE, StoryFactory
 from ifengine.loader import load_story
 from ifengine.model import Story
 from ifengine.runtime import choose, start
-from ifengine.saves import AUTOSAVE, PREVIOUS, BadSave, SaveError, SaveFile, SaveStore, check_slot
+from ifengine.saveformat import BadSave, SaveFile
+from ifengine.saves import AUTOSAVE, PREVIOUS, SaveError, SaveStore, check_slot
 from ifengine.state import GameState
 
 NOW = 1_750_000_000.0

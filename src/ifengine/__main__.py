@@ -1,5 +1,5 @@
 """`python -m ifengine` runs the same command as `ifengine`."""
 
-from .cli import run
+from .command import run
 
 run()

@@ -440,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return _output_failed(exc)
     finally:
+        startup.settle()  # whatever happened, the collector is running again
         if isinstance(sys.stdout, SafeStream):
             sys.stdout = stdout
         sys.stderr = stderr
@@ -464,6 +465,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if not words or (first not in COMMANDS and first not in ("-h", "--help")):
         words = ["play", *words]
     args = parser.parse_args(words)
+    if args.command != "play":
+        startup.settle()  # the `ifengine` command paused the collector for its imports (command.py)
     handlers = {
         "play": cmd_play,
         "check": cmd_check,
@@ -502,4 +505,5 @@ def _internal_error(exc: Exception) -> int:
 
 
 def run() -> None:
+    """Run the command (the installed `ifengine` starts through `command.run`, which first pauses the collector)."""
     sys.exit(main())

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
 from . import schema
-from .checked import Checked
+from .checked import RECORD_NAME, Checked
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
 from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Summary, Variable
@@ -742,7 +742,11 @@ class _Loader:
                 name = file_of[top]
                 found = self.file_scenes(name, contents[name], {})
                 if [r[1] for r in found] != [sid for n, sids in known.files or () if n == name for sid in sids]:
-                    self.ctx.error(Pos(os.path.join(self.root, name)), "the file's scenes are not those recorded")
+                    self.ctx.error(
+                        Pos(os.path.join(self.root, name)),
+                        "the file's scenes are not those recorded",
+                        f"the saves folder's {RECORD_NAME} is not this story's: delete it",
+                    )
                 by_id.update((r[1], r) for r in found)
             return by_id[top]
 

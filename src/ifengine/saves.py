@@ -16,16 +16,19 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .atomic import write_atomically
 from .historytext import HistoryText
 from .model import Story
 from .names import DEVICE_NAMES, is_portable_story_id
-from .saveformat import BadSave as BadSave  # re-exported: the play front end lists these
-from .saveformat import SaveFile as SaveFile
-from .saveformat import decode, encode, now_text
 from .savejson import Damaged, parse_json, read_text, shown
 from .state import GameState, StateError, from_data
+
+if TYPE_CHECKING:
+    # The save file format is imported where a save is read or written: a start with no game in
+    # progress never needs it (see benchmarks/README.md, start-up).
+    from .saveformat import BadSave, SaveFile
 
 GALLERY_FORMAT = "ifengine-endings"
 AUTOSAVE = "autosave"
@@ -169,6 +172,8 @@ class SaveStore:
         history: HistoryText | None = None,
     ) -> str:
         """Save `state` to `slot`; the slot's previous file survives any failure. Returns the path."""
+        from .saveformat import encode
+
         path = self.path(slot)
         self._ensure_folder()
         text = encode(self.story, state, game, created, now, play_seconds, history)
@@ -206,6 +211,8 @@ class SaveStore:
 
     def _make_room(self, now: float) -> list[str]:
         """Move each kept game's autosave one place down, letting the shortest go if every place is taken."""
+        from .saveformat import decode
+
         notes: list[str] = []
         kept: list[tuple[str, int]] = []  # (slot, choices) of readable kept autosaves, newest first
         for slot in KEPT_SLOTS:
@@ -247,6 +254,8 @@ class SaveStore:
         While the autosave is exactly as this store last wrote it (same inode, size and
         modification time), the game is known without reading the file back.
         """
+        from .saveformat import decode
+
         if remembered and self._autosaved is not None and _identity(path) == self._autosaved[1]:
             return self._autosaved[0]
         if not os.path.lexists(path):
@@ -275,6 +284,8 @@ class SaveStore:
         raise SaveError(f"{shown(path)}: {problem}, and too many damaged files are set aside; move them away")
 
     def read(self, slot: str) -> SaveFile:
+        from .saveformat import decode
+
         path = self.path(slot)
         try:
             save = decode(slot, path, read_text(path))
@@ -321,6 +332,8 @@ class SaveStore:
 
     def listing(self) -> list[SaveFile | BadSave]:
         """Every save, newest first; a bad file is listed with its problem and stops nothing else."""
+        from .saveformat import BadSave
+
         try:
             slots = self.slots()
         except SaveError as exc:  # the story's folder itself cannot be used: that is the one thing to list
@@ -342,6 +355,8 @@ class SaveStore:
         A newest save that no longer fits raises its SaveError rather than silently
         resuming an older one; damaged files passed over are in `Loaded.skipped`.
         """
+        from .saveformat import BadSave, SaveFile
+
         items = self.listing()
         bad = [item for item in items if isinstance(item, BadSave)]
         for item in items:
@@ -354,6 +369,8 @@ class SaveStore:
 
     def damaged(self) -> list[BadSave]:
         """Every file in the folder that looks like a save but cannot be read."""
+        from .saveformat import BadSave
+
         return [item for item in self.listing() if isinstance(item, BadSave)]
 
     # --- the endings gallery ----------------------------------------------------------
@@ -379,6 +396,8 @@ class SaveStore:
 
     def record_ending(self, ending: str, now: float) -> dict[str, str]:
         """Add an ending to the gallery (kept whole if damaged: then SaveError and nothing is written)."""
+        from .saveformat import now_text
+
         seen = self.endings_seen()
         if ending in seen:
             return seen

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from ..model import Story, Variable
 from ..runtime import GameError, open_choices, start, take
-from ..saves import BadSave, SaveFile
 from ..state import GameState
 from ..text import plain, tidy
+
+if TYPE_CHECKING:
+    from ..saveformat import BadSave, SaveFile
 
 
 def credit_line(story: Story) -> str:
@@ -181,6 +184,8 @@ SAVES_COLUMNS = ("Slot", "Episode", "Scene", "Saved", "Played")
 
 def saves_rows(items: list[SaveFile | BadSave]) -> tuple[list[tuple[str, ...]], list[str]]:
     """Rows for the saves table, and one line for each file that could not be read."""
+    from ..saveformat import BadSave
+
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
     for item in items:
