@@ -137,7 +137,8 @@ DEFAULT_STORY = "no-one-saw-us-leave"
 COMMANDS = ("play", "check", "explore", "graph", "stats", "new", "replay", "schema", "guide")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(playing: bool = False) -> argparse.ArgumentParser:
+    """The command line; when `playing`, only `play` is built (its usage and errors read the same)."""
     parser = argparse.ArgumentParser(
         prog="ifengine",
         description="Play, check and explore branching interactive fiction written in YAML.",
@@ -152,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--continue", dest="resume", action="store_true", help="resume the most recent save")
     play.add_argument("--record", metavar="FILE", help="write the choices taken to FILE (YAML), for ifengine replay")
     play.add_argument("--watch", action="store_true", help="reload the story when one of its files changes")
+    if playing:  # the rest costs a millisecond of every start
+        return parser
     check = sub.add_parser("check", help="report every problem in a story, with file:line:col")
     check.add_argument("story", help="a story folder or its story.yaml")
     check.add_argument("--json", action="store_true", help="print the diagnostics as JSON")
@@ -453,7 +456,6 @@ def _plays(argv: Sequence[str] | None) -> bool:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
     words = list(sys.argv[1:] if argv is None else argv)
     first = words[0] if words else ""
     if first and first not in COMMANDS and not first.startswith("-") and not os.path.exists(first):
@@ -461,10 +463,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
         from .diagnostics import suggest
 
         hint = suggest(first, COMMANDS) or "commands: " + ", ".join(COMMANDS)
-        parser.error(f"'{first}' is neither a command nor a story folder ({hint})")
+        _parser().error(f"'{first}' is neither a command nor a story folder ({hint})")
     if not words or (first not in COMMANDS and first not in ("-h", "--help")):
         words = ["play", *words]
-    args = parser.parse_args(words)
+    args = _parser(playing=words[0] == "play").parse_args(words)
     if args.command != "play":
         startup.settle()  # the `ifengine` command paused the collector for its imports (command.py)
     handlers = {

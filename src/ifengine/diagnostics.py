@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -38,9 +39,13 @@ class Pos(NamedTuple):
 
 NOWHERE = Pos("<story>")
 
-# Control characters (C0, DEL, C1), the Unicode line and direction overrides, and lone
-# surrogates (how Python holds the bytes of a file name that is not valid UTF-8).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    """Control characters (C0, DEL, C1), the Unicode line and direction overrides, and lone
+    surrogates (how Python holds the bytes of a file name that is not valid UTF-8). Compiled
+    on first use: a story that loads clean never formats a diagnostic."""
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -62,7 +67,7 @@ class Diagnostic:
         text = f"{self.pos}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return _CONTROL.sub(_escaped, text)
+        return _control().sub(_escaped, text)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)

@@ -284,11 +284,12 @@ class SaveStore:
         raise SaveError(f"{shown(path)}: {problem}, and too many damaged files are set aside; move them away")
 
     def read(self, slot: str) -> SaveFile:
-        from .saveformat import decode
-
         path = self.path(slot)
         try:
-            save = decode(slot, path, read_text(path))
+            text = read_text(path)  # first: with no such file, nothing more is imported or read
+            from .saveformat import decode
+
+            save = decode(slot, path, text)
         except Damaged as exc:
             raise SaveError(f"{shown(path)}: {exc}") from None
         if save.meta.story_id != self.story.id:
