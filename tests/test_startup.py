@@ -44,3 +44,55 @@ def test_a_story_that_fails_to_load_gives_the_collector_back(cli: Cli, tmp_path:
     code, _, _ = cli("play", str(tmp_path))
     assert code != 0
     assert gc.isenabled()
+
+
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_command_imports_the_engine_with_the_collector_paused() -> None:
+    out = _python("import gc, ifengine.command; print(gc.isenabled())")
+    assert out.split() == ["False"]
+
+
+def test_every_command_but_play_runs_with_the_collector_on_and_leaves_it_on() -> None:
+    code = f"""
+import gc
+import ifengine.command
+import ifengine.cli as cli
+real = cli.cmd_check
+def spy(args):
+    print("during", gc.isenabled())
+    return real(args)
+cli.cmd_check = spy
+cli.main(["check", {str(LIGHTHOUSE)!r}])
+print("after", gc.isenabled())
+"""
+    said = [line for line in _python(code).splitlines() if line.startswith(("during", "after"))]
+    assert said == ["during True", "after True"]
+
+
+def test_a_bad_command_line_leaves_the_collector_on() -> None:
+    code = """
+import gc
+import ifengine.command
+import ifengine.cli as cli
+try:
+    cli.main(["check", "--no-such-flag"])
+except SystemExit:
+    pass
+print(gc.isenabled())
+"""
+    assert _python(code).split()[-1] == "True"
+
+
+def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
+    out = _python(
+        "import sys, ifengine; print('ifengine.loader' in sys.modules); ifengine.load_story; print('ifengine.loader' in sys.modules)"
+    )
+    assert out.split() == ["False", "True"]
