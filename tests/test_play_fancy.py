@@ -221,3 +221,34 @@ def test_piped_or_unpaged_output_never_stops(story: Story, monkeypatch: pytest.M
     monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
     Renderer(console, story).draw(Session(story, None, persist=False).opening())
     assert "Climb the path to the lighthouse" in out.getvalue()
+
+
+def test_a_line_typed_at_a_more_stop_is_kept_and_the_rest_of_the_turn_drawn(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ifengine.play.page import Renderer
+
+    out = io.StringIO()
+    console = Console(file=out, width=60, height=12, force_terminal=True, color_system=None, highlight=False)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(str(prompt)) or " 1 ")
+    typed = Renderer(console, story, paged=True).draw(Session(story, None, persist=False).opening())
+    assert typed == "1"
+    assert len(asked) == 1  # no more stops once something was typed
+    assert "Climb the path to the lighthouse" in out.getvalue()
+
+
+def test_a_choice_typed_at_a_more_stop_is_taken(story: Story, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ifengine.play.page import Renderer
+
+    console = Console(file=io.StringIO(), width=60, height=12, force_terminal=True, color_system=None)
+    answers = iter(["1"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers, ""))  # "1" at the first stop only
+    session = Session(story, None, persist=False)
+    renderer = Renderer(console, story, paged=True)
+    typed = renderer.draw(session.opening())
+    with create_pipe_input() as pipe:
+        pipe.send_text(lines("quit", "y"))
+        pipe.close()
+        fancy.run(session, prompt_input=pipe, prompt_output=DummyOutput(), renderer=renderer, typed=typed)
+    assert len(session.turn.state.history) == 1

@@ -57,36 +57,44 @@ def run(
     prompt_input: Any = None,
     prompt_output: Any = None,
     renderer: Renderer | None = None,
+    typed: str = "",
 ) -> int:
     """Play until the player leaves; the input/output arguments let tests drive a real prompt.
 
     Given a `renderer`, the title and opening are taken as already drawn (see
-    `launch`, which draws them before this module is imported).
+    `launch`, which draws them before this module is imported), and `typed` is
+    what the reader typed at a "more" stop in the opening, acted on first.
     """
     if renderer is None:
         renderer = Renderer(console or Console(highlight=False), session.story, width)
         renderer.title()
-        renderer.draw(opening if opening is not None else session.opening())
+        typed = renderer.draw(opening if opening is not None else session.opening())
     prompt: PromptSession[str] = PromptSession(
         completer=PlayCompleter(session), input=prompt_input, output=prompt_output, reserve_space_for_menu=4
     )
     startup.settle()
-    return asyncio.run(_play(session, renderer, prompt, watcher))
+    return asyncio.run(_play(session, renderer, prompt, watcher, typed))
 
 
-async def _play(session: Session, renderer: Renderer, prompt: PromptSession[str], watcher: Watcher | None) -> int:
+async def _play(
+    session: Session, renderer: Renderer, prompt: PromptSession[str], watcher: Watcher | None, typed: str = ""
+) -> int:
     while not session.quit:
-        try:
-            line = await _ask(prompt, " " * renderer.indent + "> ", session, renderer, watcher)
-        except (KeyboardInterrupt, EOFError):
-            if await _leave(prompt, session, renderer):
-                return 0
-            continue
+        if typed:  # typed at a "more" stop: acted on as if typed at the prompt
+            line: str | None = typed
+            typed = ""
+        else:
+            try:
+                line = await _ask(prompt, " " * renderer.indent + "> ", session, renderer, watcher)
+            except (KeyboardInterrupt, EOFError):
+                if await _leave(prompt, session, renderer):
+                    return 0
+                continue
         if line is None:  # the story was reloaded while waiting
             continue
         outputs = session.handle(line)
         try:
-            renderer.draw(outputs)
+            typed = renderer.draw(outputs)
         except KeyboardInterrupt:  # Ctrl-C while a long turn is drawn asks too, as at the prompt
             if await _leave(prompt, session, renderer):
                 return 0

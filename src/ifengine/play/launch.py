@@ -127,10 +127,10 @@ def play(
 
     renderer = Renderer(Console(highlight=False), story, options.width, paged=True)
     renderer.title()
-    renderer.draw(opening if opening is not None else session.opening())
+    typed = renderer.draw(opening if opening is not None else session.opening())
     from . import fancy
 
-    return fancy.run(session, watcher=watcher, renderer=renderer)
+    return fancy.run(session, watcher=watcher, renderer=renderer, typed=typed)
 
 
 def in_progress(store: SaveStore) -> Loaded | None:

@@ -91,10 +91,12 @@ class Renderer:
             lines.append("\n\n" + safe(self.story.description), style="italic")
         self._block(Panel(lines, padding=(1, 2) if self.measure >= 50 else (0, 1), border_style="dim"))
 
-    def draw(self, outputs: Iterable[Output]) -> None:
+    def draw(self, outputs: Iterable[Output]) -> str:
+        """Draw outputs; returns what the reader typed at a "more" stop instead of only Enter ("" if nothing)."""
+        typed = ""
         for item in outputs:
             if isinstance(item, Show):
-                self.paging(item)
+                typed = self.paging(item) or typed
             elif isinstance(item, Note):
                 self._block(outside(item.text, style="yellow" if item.error else "dim"))
             elif isinstance(item, Info):
@@ -105,27 +107,32 @@ class Renderer:
                 self.table(item)
             elif isinstance(item, EndScreen):
                 self.end_screen(item)
+        return typed
 
-    def paging(self, item: Show) -> None:
+    def paging(self, item: Show) -> str:
         """Draw a turn; one taller than the screen stops at each screenful until the reader presses Enter.
 
         A single choice can print a scene, a flashback and the next scene: without
-        this, the start would scroll away before it was read.
+        this, the start would scroll away before it was read. Anything else typed at
+        a stop (a choice number typed ahead, a command) is never lost: the rest of the
+        turn is drawn at once and the typed line is returned, for the prompt to act on.
         """
         page = self.console.height - 2
         if not self.paged or page < 5:
             self.turn(item)
-            return
+            return ""
         with self.console.capture() as captured:
             self.turn(item)
         lines = captured.get().splitlines(keepends=True)
-        while len(lines) > page + 2:
+        typed = ""
+        while len(lines) > page + 2 and not typed:
             self.console.file.write("".join(lines[:page]))
             self.console.file.flush()
-            self.console.input(Text(" " * self.indent + "··· more: press Enter ···", style="dim"))
+            typed = self.console.input(Text(" " * self.indent + "··· more: press Enter ···", style="dim")).strip()
             lines = lines[page:]
         self.console.file.write("".join(lines))
         self.console.file.flush()
+        return typed
 
     def _rows(self, rows: Iterable[tuple[str, str]]) -> RenderableType:
         grid = RichTable.grid(padding=(0, 2))
