@@ -62,6 +62,8 @@ _BAD_HINTS = {
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """One word of an expression, with where it starts (for errors that point at it)."""
+
     kind: str  # num, str, name, op, kw, end
     text: str
     offset: int
@@ -106,6 +108,8 @@ def tokenize(source: str) -> list[Token]:
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """A parsed expression: a literal, a name, or an operator or call with its arguments."""
+
     kind: str  # lit, name, unary, binary, call
     offset: int
     value: Any = None  # literal value, name, operator or function name
@@ -259,6 +263,8 @@ def parse(source: str) -> Node:
 
 @dataclass(frozen=True, slots=True)
 class Type:
+    """What an expression yields, checked before play: int, bool, str, a set or an enum."""
+
     kind: str  # int, bool, str, set, enum
     var: str = ""  # the set or enum variable this value belongs to
 
@@ -309,6 +315,8 @@ def var_type(var: Variable) -> Type:
 
 @dataclass(slots=True)
 class _Compiled:
+    """A compiled expression: the function, its type, and the state it reads."""
+
     fn: Fn
     type: Type
     reads: set[Atom]

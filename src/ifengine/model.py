@@ -69,6 +69,8 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Ending:
+    """A way the story can end, with the theme it carries."""
+
     id: str
     title: str
     theme: str
@@ -78,6 +80,8 @@ class Ending:
 
 @dataclass(frozen=True, slots=True)
 class Episode:
+    """The episode a scene file belongs to: its number, title and file."""
+
     number: int
     title: str
     path: str

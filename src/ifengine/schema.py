@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One key a story file may hold: the kinds of value it takes, and whether it must be there."""
+
     kinds: tuple[str, ...]  # any of: str, int, bool, map, list
     required: bool = False
     doc: str = ""

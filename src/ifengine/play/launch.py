@@ -31,6 +31,8 @@ from .watch import Watcher
 
 @dataclass(frozen=True, slots=True)
 class PlayOptions:
+    """How to play, from the command line."""
+
     plain: bool = False
     width: int = 0
     saves: str | None = None
