@@ -15,7 +15,6 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..model import Story
@@ -135,6 +134,8 @@ class Renderer:
         return typed
 
     def _rows(self, rows: Iterable[tuple[str, str]]) -> RenderableType:
+        from rich.table import Table as RichTable  # imported here: the first prompt never needs a table
+
         grid = RichTable.grid(padding=(0, 2))
         grid.add_column(style="bold", max_width=max(10, self.measure // 3))
         grid.add_column()
@@ -182,20 +183,42 @@ class Renderer:
             return
         if not turn.options:
             self._block(Text("There is no way on from here. Type undo or restart.", style="yellow"))
-        choices = RichTable.grid(padding=(0, 1))
-        choices.add_column(justify="right", no_wrap=True)
-        choices.add_column()
+        choices: list[tuple[Text, Text]] = []
         for number, option in enumerate(turn.options, 1):
             words = outside(option.text, style="dim" if option.locked else "")
             if option.locked:
                 words.append(f"  ({safe(option.reason) or 'locked'})", style="dim italic")
-            choices.add_row(Text(f"{number}.", style="dim" if option.locked else "bold"), words)
-        self._block(choices)
+            choices.append((Text(f"{number}.", style="dim" if option.locked else "bold"), words))
+        self._block(self.hanging(choices))
         if item.status:
             self.console.print()
             self._block(outside(pack(item.status, "  ·  ", self.measure), style="dim"))
 
+    def hanging(self, rows: list[tuple[Text, Text]]) -> Text:
+        """Labels right-aligned in a column, each text wrapped beside its label with a hanging indent.
+
+        What a two-column grid would draw, without rich's table module (and the
+        `fractions` and `decimal` it imports) on the way to the first prompt.
+        """
+        label_width = max((label.cell_len for label, _ in rows), default=0)
+        width = max(1, self.measure - label_width - 1)
+        out = Text()
+        for label, words in rows:
+            for index, line in enumerate(words.wrap(self.console, width)):
+                if index == 0:
+                    out.append(" " * (label_width - label.cell_len))
+                    out.append_text(label)
+                else:
+                    out.append(" " * label_width)
+                out.append(" ")
+                out.append_text(line)
+                out.append("\n")
+        out.rstrip()
+        return out
+
     def table(self, item: Table) -> None:
+        from rich.table import Table as RichTable  # imported here: the first prompt never needs a table
+
         self.console.print()
         if self.measure >= 56:
             table = RichTable(title=outside(item.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
