@@ -196,19 +196,53 @@ def test_a_record_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
     assert _on_demand(LIGHTHOUSE, saves).summary is None
 
 
+def _authors_copy(tmp_path: Path) -> Path:
+    """The lighthouse as an author's story: a folder of its own, not one that ships with ifengine."""
+    root = tmp_path / "mine"
+    shutil.copytree(LIGHTHOUSE, root)
+    assert (root / checked.SHIPPED_NAME).is_file()  # copied too, and ignored: only bundled stories are trusted
+    return root
+
+
 def test_terminal_play_records_a_clean_story_and_the_next_start_uses_the_record(tmp_path: Path) -> None:
-    options = PlayOptions(saves=str(tmp_path))
-    first = load(str(LIGHTHOUSE), options, stdin=Terminal())
+    root = _authors_copy(tmp_path)
+    options = PlayOptions(saves=str(tmp_path / "saves"))
+    first = load(str(root), options, stdin=Terminal())
     assert first.summary is None
-    assert _record_file(tmp_path, first).is_file()
-    second = load(str(LIGHTHOUSE), options, stdin=Terminal())
+    assert _record_file(tmp_path / "saves", first).is_file()
+    second = load(str(root), options, stdin=Terminal())
     assert second.summary is not None
 
 
 def test_piped_play_writes_no_record(tmp_path: Path) -> None:
-    story = load(str(LIGHTHOUSE), PlayOptions(saves=str(tmp_path)), stdin=io.StringIO())
+    root = _authors_copy(tmp_path)
+    story = load(str(root), PlayOptions(saves=str(tmp_path / "saves")), stdin=io.StringIO())
     assert story.summary is None
-    assert list(tmp_path.rglob("*")) == []
+    assert not (tmp_path / "saves").exists()
+
+
+@pytest.mark.parametrize("name", ["no-one-saw-us-leave", "lighthouse", "night-ferry"])
+def test_each_bundled_story_ships_the_record_a_full_load_gives(name: str) -> None:
+    root = REPO / "story" / name
+    expected = checked.record_text(load_story(str(root)), checked.SHIPPED_ENGINE)
+    assert (root / checked.SHIPPED_NAME).read_text() == expected, (
+        f"story/{name}/{checked.SHIPPED_NAME} is stale: run "
+        f"python -c \"from ifengine.checked import ship; ship('story/{name}')\""
+    )
+
+
+def test_a_bundled_story_starts_on_demand_from_its_first_start(tmp_path: Path) -> None:
+    story = load(str(BUNDLED), PlayOptions(saves=str(tmp_path)), stdin=Terminal())
+    assert story.summary is not None
+    assert not tmp_path.joinpath(story.id).exists()  # nothing to record: the story came checked
+
+
+def test_a_shipped_record_is_only_used_for_the_story_as_shipped(tmp_path: Path) -> None:
+    story = load_story(str(BUNDLED))
+    assert checked.shipped(str(BUNDLED), story.fingerprint) is not None
+    assert checked.shipped(str(BUNDLED), "0" * 16) is None  # an edited story
+    root = _authors_copy(tmp_path)
+    assert checked.shipped(str(root), load_story(str(root)).fingerprint) is None  # not a bundled story
 
 
 def test_the_engine_key_changes_when_a_module_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -11,6 +11,11 @@ The next start with the same files and the same engine compiles each scene
 when play reaches it (`ondemand.py`); any difference in either, or a record
 that is damaged, means a full load and check, as on the first start.
 
+The stories that ship with ifengine carry their record beside their
+`story.yaml` (`checked.json`, written by `ship`, compared with a fresh load by
+the test suite), so even their first start compiles scenes on first use;
+only those folders are trusted that way.
+
 The record is untrusted like any file in the saves folder: it is read
 through `savejson` (regular file, bounded, strict JSON), every field is
 checked, and a record that names a scene the story lacks is ignored. It
@@ -29,6 +34,8 @@ from .savejson import Damaged, parse_json, read_text
 from .state import counted_scenes
 
 RECORD_NAME = "_checked.json"  # starts with "_", which no slot name can
+SHIPPED_NAME = "checked.json"  # beside a bundled story's story.yaml
+SHIPPED_ENGINE = "the engine this story ships with"  # see `shipped`
 FORMAT = "ifengine-checked"
 MAX_IDS = 100_000  # far above any real story's scenes; a longer list is not one of ours
 
@@ -95,8 +102,8 @@ def record_path(saves: str, story_id: str) -> str | None:
     return os.path.join(folder, RECORD_NAME)
 
 
-def record_text(story: Story) -> str:
-    """The record of a story just loaded in full and checked clean."""
+def record_text(story: Story, engine: str = "") -> str:
+    """The record of a story just loaded in full and checked clean (by this engine, unless `engine` says)."""
     import json
 
     summary = summarise(story)
@@ -106,7 +113,7 @@ def record_text(story: Story) -> str:
             {
                 "format": FORMAT,
                 "version": 1,
-                "engine": engine_key(),
+                "engine": engine or engine_key(),
                 "story": story.fingerprint,
                 "counted": sorted(summary.counted),
                 "uses_chance": summary.uses_chance,
@@ -126,13 +133,44 @@ def recalled(saves: str, story_id: str, fingerprint: str) -> Checked | None:
     path = record_path(saves, story_id)
     if path is None or not os.path.lexists(path):
         return None
+    return _read(path, fingerprint, engine_key())
+
+
+def shipped(root: str, fingerprint: str) -> Checked | None:
+    """The record shipped with a bundled story (`story/<name>/checked.json`), for its first start.
+
+    Only the stories that ship inside ifengine are trusted this way: their records
+    are written by `ship` and compared with a fresh full load by the test suite,
+    so a release's records always match its engine. Any other folder's is ignored.
+    """
+    real = os.path.realpath(root)
+    if os.path.dirname(real) not in _bundled_folders():
+        return None
+    path = os.path.join(real, SHIPPED_NAME)
+    return _read(path, fingerprint, SHIPPED_ENGINE) if os.path.lexists(path) else None
+
+
+def ship(root: str) -> None:
+    """Write a bundled story's shipped record (maintainers run it after changing the story or the engine)."""
+    from .atomic import write_atomically
+    from .loader import load_story
+
+    write_atomically(os.path.join(root, SHIPPED_NAME), record_text(load_story(root), SHIPPED_ENGINE))
+
+
+def _bundled_folders() -> tuple[str, ...]:
+    here = os.path.dirname(os.path.realpath(__file__))
+    return (os.path.join(here, "stories"), os.path.realpath(os.path.join(here, "..", "..", "story")))
+
+
+def _read(path: str, fingerprint: str, engine: str) -> Checked | None:
     try:
         data = parse_json(read_text(path))
     except Damaged:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != 1:
         return None
-    if data.get("story") != fingerprint or data.get("engine") != engine_key():
+    if data.get("story") != fingerprint or data.get("engine") != engine:
         return None
     counted, returns_to, returning = (_ids(data.get(key)) for key in ("counted", "returns_to", "returning"))
     chance, calls = data.get("uses_chance"), data.get("uses_calls")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .. import startup
-from ..loader import load_story
+from ..loader import load_story, story_root
 from ..model import Story
 from ..savejson import shown
 from ..saves import AUTOSAVE, ENV_FOLDER, Loaded, SaveError, SaveStore, default_folder
@@ -73,7 +73,12 @@ def load(
 
     env = os.environ if environ is None else environ
     folder = options.saves or default_folder(dict(env))
-    story = load_story(path, lambda story_id, fingerprint: checked.recalled(folder, story_id, fingerprint))
+    root = story_root(path)
+
+    def known(story_id: str, fingerprint: str) -> checked.Checked | None:
+        return checked.recalled(folder, story_id, fingerprint) or checked.shipped(root, fingerprint)
+
+    story = load_story(path, known)
     piped = not (stdin or sys.stdin).isatty()
     if story.summary is None and not piped:
         # A record that cannot be written costs only a quicker next start; play reports a saves folder it cannot use.
