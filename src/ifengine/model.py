@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .diagnostics import NOWHERE, Pos
 
@@ -236,8 +236,7 @@ class Scene:
         return tuple(found)
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """What play must know of every scene before it has compiled them all.
 
     A story the engine has checked before can be loaded with its scenes

@@ -16,8 +16,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from .. import startup
 from ..loader import load_story, story_root
@@ -29,8 +28,7 @@ from .session import Recorder, Session
 from .watch import Watcher
 
 
-@dataclass(frozen=True, slots=True)
-class PlayOptions:
+class PlayOptions(NamedTuple):
     """How to play, from the command line."""
 
     plain: bool = False
