@@ -311,6 +311,20 @@ def test_a_record_listing_other_scenes_for_a_file_is_a_one_line_error_not_a_wron
     assert "the file's scenes are not those recorded" in str(raised.value.diagnostics[0])
 
 
+def test_a_record_that_puts_a_scene_in_another_file_is_a_one_line_error(tmp_path: Path) -> None:
+    full = load_story(str(BUNDLED))
+    _recorded(tmp_path, full)
+    path = _record_file(tmp_path, full)
+    data = json.loads(path.read_text())
+    moved = data["files"][0][1].pop()  # the first file's last scene, recorded as the second file's
+    data["files"][1][1].append(moved)
+    path.write_text(json.dumps(data))
+    story = _on_demand(BUNDLED, tmp_path)
+    with pytest.raises(StoryError) as raised:
+        story.scenes[moved]
+    assert "not those recorded" in raised.value.diagnostics[0].format()
+
+
 def test_a_record_for_other_files_means_a_full_load(tmp_path: Path) -> None:
     full = load_story(str(LIGHTHOUSE))
     _recorded(tmp_path, full)

@@ -741,12 +741,14 @@ class _Loader:
             if top not in by_id:
                 name = file_of[top]
                 found = self.file_scenes(name, contents[name], {})
-                if [r[1] for r in found] != [sid for n, sids in known.files or () if n == name for sid in sids]:
-                    self.ctx.error(
+                recorded = [sid for n, sids in known.files or () if n == name for sid in sids]
+                if [r[1] for r in found] != recorded or has_errors(self.ctx.diagnostics):
+                    why = error(
                         Pos(os.path.join(self.root, name)),
-                        "the file's scenes are not those recorded",
-                        f"the saves folder's {RECORD_NAME} is not this story's: delete it",
+                        "the file's scenes are not those recorded when the story was checked",
+                        f"the record is not this story's: delete {RECORD_NAME} in the story's saves folder",
                     )
+                    raise StoryError([why, *(d for d in self.ctx.diagnostics if d.severity.value == "error")])
                 by_id.update((r[1], r) for r in found)
             return by_id[top]
 
