@@ -16,7 +16,7 @@ from ifengine.diagnostics import StoryError
 from ifengine.loader import load_story
 from ifengine.model import Story
 from ifengine.ondemand import ScenesOnDemand
-from ifengine.play.launch import PlayOptions, load
+from ifengine.play.launch import PlayOptions, load, play, remember
 from ifengine.recording import read
 from ifengine.runtime import GameError, choose, start
 from ifengine.saves import SaveStore
@@ -204,21 +204,49 @@ def _authors_copy(tmp_path: Path) -> Path:
     return root
 
 
-def test_terminal_play_records_a_clean_story_and_the_next_start_uses_the_record(tmp_path: Path) -> None:
+def test_a_story_remembered_after_a_full_load_starts_on_demand_next_time(tmp_path: Path) -> None:
     root = _authors_copy(tmp_path)
     options = PlayOptions(saves=str(tmp_path / "saves"))
     first = load(str(root), options, stdin=Terminal())
     assert first.summary is None
+    remember(first, str(tmp_path / "saves"))
     assert _record_file(tmp_path / "saves", first).is_file()
     second = load(str(root), options, stdin=Terminal())
     assert second.summary is not None
+    remember(second, str(tmp_path / "saves"))  # nothing to do: it came from the record
 
 
 def test_piped_play_writes_no_record(tmp_path: Path) -> None:
     root = _authors_copy(tmp_path)
     story = load(str(root), PlayOptions(saves=str(tmp_path / "saves")), stdin=io.StringIO())
     assert story.summary is None
-    assert not (tmp_path / "saves").exists()
+    code = play(story, PlayOptions(saves=str(tmp_path / "saves")), stdin=io.StringIO("quit\n"), stdout=io.StringIO())
+    assert code == 0 and not (tmp_path / "saves" / story.id / checked.RECORD_NAME).exists()
+
+
+def test_the_prompt_runs_what_can_wait_once_it_is_live(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from rich.console import Console
+
+    from ifengine.play import fancy
+    from ifengine.play.session import Session
+
+    monkeypatch.setattr(fancy, "LATER_DELAY", 0.0)
+    story = load_story(str(LIGHTHOUSE))
+    ran: list[bool] = []
+    console = Console(file=io.StringIO(), width=80, force_terminal=True)
+    with create_pipe_input() as pipe:
+        pipe.send_text("status\nquit\ny\n")
+        pipe.close()
+        fancy.run(
+            Session(story, None, persist=False),
+            console=console,
+            prompt_input=pipe,
+            prompt_output=DummyOutput(),
+            later=lambda: ran.append(True),
+        )
+    assert ran == [True]
 
 
 @pytest.mark.parametrize("name", ["no-one-saw-us-leave", "lighthouse", "night-ferry"])

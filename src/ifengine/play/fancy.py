@@ -8,7 +8,7 @@ story while waiting for input.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -26,6 +26,7 @@ from .watch import Watcher
 __all__ = ["PlayCompleter", "Renderer", "pack", "prose", "run"]
 
 WATCH_INTERVAL = 0.5  # seconds between looks at the story's files
+LATER_DELAY = 0.3  # seconds after the prompt is first shown: work that can wait for the reader
 
 
 class PlayCompleter(Completer):
@@ -58,12 +59,14 @@ def run(
     prompt_output: Any = None,
     renderer: Renderer | None = None,
     typed: str = "",
+    later: Callable[[], None] | None = None,
 ) -> int:
     """Play until the player leaves; the input/output arguments let tests drive a real prompt.
 
     Given a `renderer`, the title and opening are taken as already drawn (see
     `launch`, which draws them before this module is imported), and `typed` is
     what the reader typed at a "more" stop in the opening, acted on first.
+    `later` runs once the prompt is live (see `launch.remember`).
     """
     if renderer is None:
         renderer = Renderer(console or Console(highlight=False), session.story, width)
@@ -73,12 +76,19 @@ def run(
         completer=PlayCompleter(session), input=prompt_input, output=prompt_output, reserve_space_for_menu=4
     )
     startup.settle()
-    return asyncio.run(_play(session, renderer, prompt, watcher, typed))
+    return asyncio.run(_play(session, renderer, prompt, watcher, typed, later))
 
 
 async def _play(
-    session: Session, renderer: Renderer, prompt: PromptSession[str], watcher: Watcher | None, typed: str = ""
+    session: Session,
+    renderer: Renderer,
+    prompt: PromptSession[str],
+    watcher: Watcher | None,
+    typed: str = "",
+    later: Callable[[], None] | None = None,
 ) -> int:
+    if later is not None:  # after the prompt has answered what was typed ahead
+        asyncio.get_running_loop().call_later(LATER_DELAY, later)
     while not session.quit:
         if typed:  # typed at a "more" stop: acted on as if typed at the prompt
             line: str | None = typed

@@ -63,9 +63,6 @@ def load(
 ) -> Story:
     """The story to play: compiled scene by scene as play reaches it when the saves folder
     records it checked clean as it is now (`checked.py`), else loaded and checked in full.
-
-    After a full load in a terminal the record is written where play keeps
-    saves (piped play, a script's, starts in full each time and leaves no files).
     """
     from .. import checked
 
@@ -76,13 +73,22 @@ def load(
     def known(story_id: str, fingerprint: str) -> checked.Checked | None:
         return checked.recalled(folder, story_id, fingerprint) or checked.shipped(root, fingerprint)
 
-    story = load_story(path, known)
-    piped = not (stdin or sys.stdin).isatty()
-    if story.summary is None and not piped:
-        # A record that cannot be written costs only a quicker next start; play reports a saves folder it cannot use.
-        with contextlib.suppress(SaveError):
-            SaveStore(folder, story).write_own(checked.RECORD_NAME, checked.record_text(story))
-    return story
+    return load_story(path, known)
+
+
+def remember(story: Story, folder: str) -> None:
+    """After a full load, record the story as checked clean in the saves folder, for quicker later starts.
+
+    Play calls it in a terminal only (piped play, a script's, starts in full each
+    time and leaves no files), once the prompt is live: the write waits for the
+    disk, and the reader should not. One that fails costs only a quicker next start.
+    """
+    if story.summary is not None:
+        return
+    from .. import checked
+
+    with contextlib.suppress(SaveError):
+        SaveStore(folder, story).write_own(checked.RECORD_NAME, checked.record_text(story))
 
 
 def play(
@@ -123,6 +129,7 @@ def play(
         if piped:
             width = options.width if options.width > 0 else 72
             return plain_play.run(session, stdin, stdout, width, opening, watcher)
+        remember(story, folder)
         columns = shutil.get_terminal_size((80, 24)).columns
         width = options.width if options.width > 0 else max(20, min(72, columns - 1))
         return plain_play.run_terminal(session, stdout, width=width, opening=opening, watcher=watcher)
@@ -135,7 +142,7 @@ def play(
     typed = renderer.draw(opening if opening is not None else session.opening())
     from . import fancy
 
-    return fancy.run(session, watcher=watcher, renderer=renderer, typed=typed)
+    return fancy.run(session, watcher=watcher, renderer=renderer, typed=typed, later=lambda: remember(story, folder))
 
 
 def in_progress(store: SaveStore) -> Loaded | None:
