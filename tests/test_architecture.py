@@ -18,6 +18,8 @@ CORE = [
     "state",
     "runtime",
     "explorer",
+    "explorestep",
+    "keys",
     "abstract",
     "abstractvalues",
     "directed",

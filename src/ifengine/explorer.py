@@ -20,9 +20,11 @@ from .abstract import prove_unreachable
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
+from .explorestep import ExploreStep, applies
 from .findings import Plan, Report
 from .guided import guided_witnesses
-from .liveness import KeyFunction, liveness, projector, scenes_counted, without_unseen
+from .keys import KeyFunction, projector_factory
+from .liveness import liveness, scenes_counted, without_unseen
 from .model import Story
 from .random_play import random_playthrough, sample
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
@@ -94,8 +96,9 @@ def _explore(story: Story, plan: Plan) -> Report:
     atoms = without_unseen(story, live.at_choice)
     # A queued state keeps only the visit counts something downstream of its scene reads.
     keep = {sid: frozenset(a[1] for a in atoms.get(sid, ()) if a[0] in ("seen", "visits")) for sid in story.scenes}
+    projector = projector_factory(story)
     tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
-        sid: (projector(story, atoms.get(sid, frozenset())), {}) for sid in story.scenes
+        sid: (projector(atoms.get(sid, frozenset())), {}) for sid in story.scenes
     }
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
     watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`
@@ -161,6 +164,7 @@ def _explore(story: Story, plan: Plan) -> Report:
         table[key] = node
         queue.append((node, (first[0], first[1], _counted(first[2], keep[first[0]]), first[3], (), (), None, first[7])))
     chancy = story.uses_chance
+    fast_step = ExploreStep(story) if applies(story) else None
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
     watching = set(counted) | (story.scenes.keys() - reached_scenes)
@@ -193,6 +197,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                         results: Sequence[tuple[Fraction, StateParts]] = outcomes(
                             story, choice, values, visits, taken, watching, hook, stack
                         )
+                    elif fast_step is not None:
+                        results = ((ONE, fast_step(choice, values, visits, taken, watching, hook)),)
                     else:
                         results = ((ONE, step(story, choice, values, visits, taken, (), (), watching, hook, stack)),)
                 except GameError as exc:

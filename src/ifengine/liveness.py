@@ -7,15 +7,14 @@ tested only in episode 2 stops splitting states after it.
 
 from __future__ import annotations
 
-import operator
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import Any, cast
+from typing import cast
 
 from .assumptions import choice_point_reads, entry_reads, reply_reads
 from .expr import Atom, Effect
+from .keys import COMPARE, MAX_BUCKETED
 from .model import Story
 
 # Comparisons of one number carried back through steps, at most; past that the
@@ -38,7 +37,7 @@ def _shifted(compared: Iterable[Atom], name: str, low: int, high: int, delta: in
     values = range(low, high + 1)
     found: set[Atom] = set()
     for atom in compared:
-        test, constant = _COMPARE[atom[2]], atom[3]
+        test, constant = COMPARE[atom[2]], atom[3]
         inside = [x for x in values if test(min(max(x + delta, low), high), constant)]
         if not inside or len(inside) == len(values):
             continue  # the same outcome whatever the old value
@@ -227,104 +226,3 @@ def scenes_counted(story: Story) -> frozenset[str]:
     cost as much as the path so far.
     """
     return frozenset(a[1] for part in story.compiled(prose=False) for a in part.reads if a[0] in ("seen", "visits"))
-
-
-KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
-
-
-_COMPARE = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-MAX_BUCKETED = 4096  # a number with a wider range is compared test by test
-
-
-def _buckets(story: Story, comparisons: list[tuple[int, str, Any]]) -> dict[int, dict[int, tuple[bool, ...]]]:
-    """For each compared number (by index), a table from each value in its range to the outcomes of its tests.
-
-    Two values with the same outcomes are the same for the rest of the story, so the
-    table gives the key part in one C-level lookup instead of one test a comparison.
-    """
-    tests: dict[int, list[tuple[Callable[[int, int], bool], int]]] = {}
-    by_index = {v.index: v for v in story.variables.values()}
-    for index, op, constant in comparisons:
-        var = by_index[index]
-        if var.maximum - var.minimum < MAX_BUCKETED:
-            tests.setdefault(index, []).append((_COMPARE[op], constant))
-    tables: dict[int, dict[int, tuple[bool, ...]]] = {}
-    for index, checks in sorted(tests.items()):
-        var = by_index[index]
-        tables[index] = {
-            value: tuple(test(value, c) for test, c in checks) for value in range(var.minimum, var.maximum + 1)
-        }
-    return tables
-
-
-def projector(story: Story, atoms: frozenset[Atom]) -> KeyFunction:
-    """A function giving the part of a state that the atoms name: the dedup key.
-
-    The explorer calls it once for every state it reaches, so it is a single
-    closure whose parts are C-level calls (itemgetter, map) wherever possible.
-    """
-    variables = story.variables
-    wholes = {variables[a[1]].index for a in atoms if a[0] == "var" and a[1] in variables}
-    members: dict[str, set[str]] = {}
-    for a in atoms:
-        if a[0] == "member" and a[1] in variables and variables[a[1]].index not in wholes:
-            members.setdefault(a[1], set()).add(a[2])
-    partial = []
-    for name, live_members in sorted(members.items()):
-        if live_members.issuperset(variables[name].members):
-            wholes.add(variables[name].index)  # every member matters: the value itself is the key
-        else:
-            partial.append((variables[name].index, frozenset(live_members)))
-    partial.sort()
-    whole = sorted(wholes)
-    # Where only comparisons of a number with constants are read, their outcomes are the key.
-    comparisons = sorted(
-        (variables[a[1]].index, a[2], a[3])
-        for a in atoms
-        if a[0] == "cmp" and a[1] in variables and variables[a[1]].index not in wholes
-    )
-    # Each number's comparisons, as one lookup: the outcomes for every value of its range.
-    buckets = _buckets(story, comparisons)
-    pick_compared = itemgetter(*buckets, -1) if buckets else None  # -1: a tuple even for one
-    bucket_tables = tuple(buckets.values())
-    tests = tuple((_COMPARE[op], i, c) for i, op, c in comparisons if i not in buckets)
-    seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
-    counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
-    zeros = (0,) * len(counts)
-    once = tuple(sorted(a[1] for a in atoms if a[0] == "once"))
-    pick_whole = itemgetter(*whole) if whole else None
-    # Most scenes have at most two partly read sets and one `seen`: those get
-    # plain expressions; more fall back to map(). Each part is None when unused,
-    # so every key of one scene has the same shape.
-    (i0, m0), (i1, m1) = [*partial, (0, frozenset()), (0, frozenset())][:2]
-    rest = partial[2:]
-    pick_rest = itemgetter(*(i for i, _ in rest), -1) if rest else None  # -1: a tuple even for one
-    rest_masks = tuple(m for _, m in rest)
-    n_partial, n_seen = len(partial), len(seen)
-    first_seen = seen[0] if seen else ""
-    once_keys = frozenset(once)
-    and_ = frozenset.__and__
-
-    def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
-        return (
-            pick_whole(values) if pick_whole else None,
-            values[i0] & m0 if n_partial else None,
-            values[i1] & m1 if n_partial > 1 else None,
-            tuple(map(and_, pick_rest(values), rest_masks)) if pick_rest else None,
-            (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
-            tuple(map(visits.get, counts, zeros)) if counts else None,
-            taken & once_keys if once_keys else None,
-            tuple(map(dict.__getitem__, bucket_tables, pick_compared(values))) if pick_compared else None,
-            tuple([test(values[i], c) for test, i, c in tests]) if tests else None,
-        )
-
-    return key

@@ -1,0 +1,93 @@
+"""The explorer's step: what `runtime.step` does to a state, without what only play needs.
+
+The explorer takes about a million steps on the bundled story. Play's step also
+extends a history, notes each set member gained for the journal, threads a
+call stack, scene-local values and chance, and tells the `assumes:` hook of
+every scene passed. Here a step applies the effects, counts the watched
+visits, marks once-only choices and follows routes, and calls the hook only
+at scenes that carry an assumption. Stories that use chance, calls or
+scene-local values take the runtime's own step (`applies` says which);
+`tests/test_explorestep.py` holds the two to the same results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+
+from .expr import Effect
+from .model import Choice, Story
+from .runtime import MAX_HOPS, Entered, GameError, StateParts
+
+
+def applies(story: Story) -> bool:
+    """Whether this step plays the story exactly as `runtime.step` does (no chance, calls or local values)."""
+    return not (story.uses_chance or story.uses_calls or story.scoped)
+
+
+def _applied(effects: tuple[Effect, ...], values: tuple, visits: Mapping[str, int]) -> tuple:
+    new = list(values)
+    for effect in effects:
+        effect.apply(new, visits)
+    return tuple(new)
+
+
+class ExploreStep:
+    """`runtime.step(story, choice, values, visits, taken, (), (), counted, entered)` for a story that `applies`."""
+
+    def __init__(self, story: Story) -> None:
+        self.scenes = story.scenes
+        # The hook checks assumptions only; a scene without one has nothing to tell it.
+        self.asserting = frozenset(
+            sid for sid, s in story.scenes.items() if s.assumes is not None or (s.text is not None and s.text_assumes)
+        )
+
+    def __call__(
+        self,
+        choice: Choice,
+        values: tuple,
+        visits: Mapping[str, int],
+        taken: frozenset[str],
+        counted: AbstractSet[str],
+        entered: Entered | None,
+    ) -> StateParts:
+        if choice.effects:
+            values = _applied(choice.effects, values, visits)
+        if choice.once:
+            taken = taken | {choice.key}
+        if entered is not None and choice.reply is not None:
+            entered(choice, values, visits)
+        scenes, asserting = self.scenes, self.asserting
+        scene_id = choice.goto
+        given = visits
+        hops = 0
+        while hops < MAX_HOPS:
+            hops += 1
+            scene = scenes[scene_id]
+            if scene_id in counted:
+                if visits is given:
+                    visits = dict(visits)
+                visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
+            if scene.effects:
+                values = _applied(scene.effects, values, visits)
+            if entered is not None and scene_id in asserting:
+                entered(scene, values, visits)
+            for effects, _ in scene.later:
+                values = _applied(effects, values, visits)
+            routes = scene.routes
+            if not routes:
+                return (scene_id, values, visits, taken, (), (), scene.ending, ())
+            if scene.straight:
+                scene_id = scene.straight
+                continue
+            for route in routes:
+                condition = route.condition
+                if condition is None or condition.test(values, visits):
+                    break
+            else:  # the loader forbids this; kept so a bad model cannot hang
+                raise GameError(f"no route out of scene '{scene.id}' applies")
+            scene_id = route.goto
+        raise GameError(
+            f"more than {MAX_HOPS} scenes passed without a choice (a routing loop or a very long"
+            " goto chain); give the chain a choice point"
+        )

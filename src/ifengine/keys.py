@@ -1,0 +1,166 @@
+"""The explorer's merge keys: the part of a state that the rest of the story can still read, as small ints.
+
+`liveness` says which atoms of state matter at each scene; `projector` turns
+them into a key function. Each value the key reads goes through a table to a
+small int (a set through its live members, a number through the outcomes of
+its comparisons), so a key is a short tuple of ints: cheap to hash, to compare
+and to keep half a million of. The codes tell apart exactly the states the
+atoms tell apart, so the states merged are the same as with the values
+themselves.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Hashable, Mapping
+from operator import itemgetter
+from typing import Any
+
+from .expr import Atom
+from .model import Story
+
+KeyFunction = Callable[[tuple, Mapping[str, int], frozenset[str]], Any]
+
+COMPARE = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+MAX_BUCKETED = 4096  # a number with a wider range is coded by its tests' outcomes as values come
+
+
+class Codes(dict[Any, int]):
+    """A table from each value met to a small int, one int per distinct `part(value)`.
+
+    Values are added as they are met (`__missing__`), so a set costs one
+    intersection the first time a value is seen and a dict lookup after that.
+    """
+
+    def __init__(self, part: Callable[[Any], Hashable]) -> None:
+        super().__init__()
+        self.part = part
+        self.interned: dict[Hashable, int] = {}
+
+    def __missing__(self, value: Any) -> int:
+        part = self.part(value)
+        code = self.interned.setdefault(part, len(self.interned))
+        self[value] = code
+        return code
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class _Tables:
+    """One code table per (variable, what is read of it), shared by every scene that reads the same."""
+
+    def __init__(self, story: Story) -> None:
+        self.variables = {v.index: v for v in story.variables.values()}
+        self.made: dict[Hashable, dict[Any, int]] = {}
+
+    def get(self, what: Hashable, make: Callable[[], dict[Any, int]]) -> dict[Any, int]:
+        table = self.made.get(what)
+        if table is None:
+            table = self.made[what] = make()
+        return table
+
+    def whole(self, index: int) -> dict[Any, int]:
+        return self.get(("whole", index), lambda: Codes(_identity))
+
+    def members(self, index: int, live: frozenset[str]) -> dict[Any, int]:
+        return self.get(("members", index, live), lambda: Codes(live.__and__))
+
+    def compared(self, index: int, tests: tuple[tuple[str, int], ...]) -> dict[Any, int]:
+        """Each value of the number to the outcomes of its comparisons, coded; precomputed over a narrow range."""
+        checks = [(COMPARE[op], c) for op, c in tests]
+
+        def outcomes(value: int) -> tuple[bool, ...]:
+            return tuple(test(value, c) for test, c in checks)
+
+        def make() -> dict[Any, int]:
+            codes = Codes(outcomes)
+            var = self.variables[index]
+            if var.maximum - var.minimum < MAX_BUCKETED:
+                for value in range(var.minimum, var.maximum + 1):
+                    codes[value]  # fills the table
+            return codes
+
+        return self.get(("compared", index, tests), make)
+
+
+def projector_factory(story: Story) -> Callable[[frozenset[Atom]], KeyFunction]:
+    """`projector` for each scene of one story, sharing code tables between scenes."""
+    tables = _Tables(story)
+    return lambda atoms: projector(story, atoms, tables)
+
+
+def projector(story: Story, atoms: frozenset[Atom], tables: _Tables | None = None) -> KeyFunction:
+    """A function giving the part of a state that the atoms name, as a tuple of small ints: the dedup key.
+
+    The explorer calls it once for every step, so the values' codes come from
+    one C-level `map` over the tables.
+    """
+    tables = tables or _Tables(story)
+    variables = story.variables
+    read = [a for a in atoms if a[1] in variables]
+    wholes = {variables[a[1]].index for a in read if a[0] == "var"}
+    members: dict[int, set[str]] = {}
+    compared: dict[int, set[tuple[str, int]]] = {}
+    for a in read:
+        index = variables[a[1]].index
+        if index in wholes:
+            continue
+        if a[0] == "member":
+            members.setdefault(index, set()).add(a[2])
+        elif a[0] == "cmp":
+            compared.setdefault(index, set()).add((a[2], a[3]))  # type: ignore[arg-type]  # the constant is an int
+    columns: list[tuple[int, dict[Any, int]]] = []
+    for index, live in members.items():
+        if live.issuperset(tables.variables[index].members):
+            wholes.add(index)  # every member matters: the value itself is the key
+        else:
+            columns.append((index, tables.members(index, frozenset(live))))
+    columns += [(index, tables.whole(index)) for index in wholes]
+    columns += [(index, tables.compared(index, tuple(sorted(tests)))) for index, tests in compared.items()]
+    columns.sort(key=lambda column: column[0])
+    return _key_function(
+        [index for index, _ in columns],
+        tuple(table for _, table in columns),
+        tuple(sorted(a[1] for a in atoms if a[0] == "seen")),
+        tuple(sorted(a[1] for a in atoms if a[0] == "visits")),
+        frozenset(a[1] for a in atoms if a[0] == "once"),
+    )
+
+
+def _key_function(
+    indices: list[int],
+    codes: tuple[dict[Any, int], ...],
+    seen: tuple[str, ...],
+    counts: tuple[str, ...],
+    once: frozenset[str],
+) -> KeyFunction:
+    """The key: the values' codes, then (where any is read) the visits and once-only choices it needs."""
+    getitem = dict.__getitem__
+    # The extra index makes itemgetter give a tuple even for one; map stops at the last table, dropping it.
+    pick = itemgetter(*indices, 0) if indices else None
+    if not (seen or counts or once):
+        if pick is None:
+            return lambda values, visits, taken: None
+        return lambda values, visits, taken: tuple(map(getitem, codes, pick(values)))
+    zeros = (0,) * len(counts)
+    taken_codes = Codes(once.__and__)
+
+    def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
+        return (
+            tuple(map(getitem, codes, pick(values))) if pick else None,
+            tuple(map(visits.__contains__, seen)) if seen else None,
+            tuple(map(visits.get, counts, zeros)) if counts else None,
+            taken_codes[taken] if once else None,
+        )
+
+    return key

@@ -1,0 +1,80 @@
+"""The explorer's own step against the runtime's: the same next state and the same assumptions shown, always."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from ifengine.explorestep import ExploreStep, applies
+from ifengine.liveness import scenes_counted
+from ifengine.loader import load_story
+from ifengine.model import Choice, Scene, Story
+from ifengine.runtime import begin, choices_open, step
+from test_explore_bruteforce import MANIFEST, random_story_with_assumptions
+
+
+def _recorder(calls: list[tuple[str, tuple]]):  # type: ignore[no-untyped-def]
+    """A hook noting each scene or reply that carries an assumption, with the values at that moment."""
+
+    def entered(part: Scene | Choice, values: tuple, visits: Mapping[str, int]) -> None:
+        carries = part.reply_assumes if isinstance(part, Choice) else part.assumes or part.text_assumes
+        if carries:
+            calls.append((part.key if isinstance(part, Choice) else part.id, values))
+
+    return entered
+
+
+def _every_step(story: Story, limit: int = 400):  # type: ignore[no-untyped-def]
+    """(state parts, open choice) for the states breadth-first from the start, up to `limit` of them."""
+    queue = [begin(story)]
+    for parts in queue[:limit]:
+        if parts[6] is not None:
+            continue
+        for choice in choices_open(story, parts[0], parts[1], parts[2], parts[3]):
+            yield parts, choice
+            queue.append(step(story, choice, parts[1], parts[2], parts[3], (), ()))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_explore_step_gives_the_runtime_steps_state_and_assumption_checks(tmp_path: Path, seed: int) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(random_story_with_assumptions(random.Random(seed)))
+    story = load_story(str(tmp_path))
+    assert applies(story)
+    fast, counted = ExploreStep(story), scenes_counted(story)
+    for (_, values, visits, taken, *_), choice in _every_step(story):
+        ours: list[tuple[str, tuple]] = []
+        theirs: list[tuple[str, tuple]] = []
+        got = fast(choice, values, visits, taken, counted, _recorder(ours))
+        want = step(story, choice, values, visits, taken, (), (), counted, _recorder(theirs))
+        assert (got[0], got[1], dict(got[2]), got[3], got[6]) == (want[0], want[1], dict(want[2]), want[3], want[6])
+        assert ours == theirs
+
+
+def test_explore_step_is_not_used_where_chance_decides(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(
+        "scenes:\n  s0:\n    route:\n      - chance: 1\n        goto: end0\n      - chance: 1\n        goto: end1\n"
+        "  end0:\n    ending: e0\n  end1:\n    ending: e1\n"
+    )
+    assert not applies(load_story(str(tmp_path)))
+
+
+def test_explore_step_applies_the_effects_in_a_scenes_prose_and_after_it(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(
+        "scenes:\n"
+        "  s0:\n    choices:\n      - text: Go\n        goto: s1\n"
+        "  s1:\n    text: 'Before {do: x += 2} after.'\n    after: [f = true]\n    goto: s2\n"
+        "  s2:\n    choices:\n      - text: End\n        goto: end0\n"
+        "  end0:\n    ending: e0\n  end1:\n    ending: e1\n"
+    )
+    story = load_story(str(tmp_path))
+    parts = begin(story)
+    [go] = choices_open(story, parts[0], parts[1], parts[2], parts[3])
+    got = ExploreStep(story)(go, parts[1], parts[2], parts[3], scenes_counted(story), None)
+    assert got[:2] == step(story, go, parts[1], parts[2], parts[3], (), (), scenes_counted(story))[:2]
+    assert got[1][:2] == (2, True)

@@ -1,0 +1,59 @@
+"""The explorer's merge keys: states get the same key exactly when what the atoms name is the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ifengine.keys import projector
+from ifengine.loader import load_story
+from ifengine.model import Story
+from test_explore_bruteforce import MANIFEST
+
+SCENES = "scenes:\n  s0:\n    choices:\n      - text: End\n        goto: end0\n  end0:\n    ending: e0\n"
+NOTHING: frozenset[str] = frozenset()
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Story:
+    """x: int 0..3, f: flag, s: set of a and b (values in that order)."""
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(SCENES)
+    return load_story(str(tmp_path))
+
+
+def test_states_differing_only_in_a_member_nothing_reads_share_a_key(story: Story) -> None:
+    key = projector(story, frozenset({("member", "s", "a")}))
+    assert key((0, False, frozenset({"a"})), {}, NOTHING) == key((0, False, frozenset({"a", "b"})), {}, NOTHING)
+
+
+def test_states_differing_in_a_member_read_get_different_keys(story: Story) -> None:
+    key = projector(story, frozenset({("member", "s", "a")}))
+    assert key((0, False, frozenset({"a"})), {}, NOTHING) != key((0, False, frozenset({"b"})), {}, NOTHING)
+
+
+def test_numbers_with_the_same_comparison_outcomes_share_a_key(story: Story) -> None:
+    key = projector(story, frozenset({("cmp", "x", ">=", 2)}))
+    assert key((2, False, NOTHING), {}, NOTHING) == key((3, False, NOTHING), {}, NOTHING)
+    assert key((1, False, NOTHING), {}, NOTHING) != key((2, False, NOTHING), {}, NOTHING)
+
+
+def test_a_whole_value_read_tells_every_value_apart(story: Story) -> None:
+    key = projector(story, frozenset({("var", "x"), ("var", "s")}))
+    states = [(x, False, s) for x in range(4) for s in (NOTHING, frozenset({"a"}), frozenset({"a", "b"}))]
+    assert len({key(values, {}, NOTHING) for values in states}) == len(states)
+
+
+def test_once_only_choices_and_visits_read_are_in_the_key(story: Story) -> None:
+    key = projector(story, frozenset({("once", "s0:end"), ("seen", "s0")}))
+    values = (0, False, NOTHING)
+    assert key(values, {}, NOTHING) != key(values, {}, frozenset({"s0:end"}))
+    assert key(values, {}, NOTHING) != key(values, {"s0": 1}, NOTHING)
+    assert key(values, {}, NOTHING) == key(values, {}, frozenset({"s0:other"}))
+
+
+def test_a_key_holds_small_ints_in_place_of_sets(story: Story) -> None:
+    key = projector(story, frozenset({("member", "s", "a"), ("var", "f")}))
+    assert key((0, True, frozenset({"a", "b"})), {}, NOTHING) == (0, 0)
+    assert key((0, False, NOTHING), {}, NOTHING) == (1, 1)
