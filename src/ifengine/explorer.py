@@ -59,9 +59,6 @@ def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, in
     return kept or _NO_VISITS
 
 
-ONE = Fraction(1)
-
-
 def explore(
     story: Story,
     max_states: int = DEFAULT_MAX_STATES,
@@ -126,9 +123,9 @@ def _explore(story: Story, plan: Plan) -> Report:
     ending_paths = report.ending_paths
     keyed_by_stack = story.uses_calls
 
-    # Queued states are kept as StateParts, without history or journal: paths
-    # come from `parents`, and carrying them would only copy them at every step.
-    queue: deque[tuple[int, StateParts]] = deque()
+    # A queued state is its node, scene, values, visits, once-only choices taken and call
+    # stack, without history or journal: paths come from `parents`.
+    queue: deque[tuple[int, str, tuple, Mapping[str, int], frozenset[str], tuple[str, ...]]] = deque()
     # Node 0 is the start; when chance shapes the start, it is a choice-less node
     # whose children are the ways the start turned out.
     edges.append([])
@@ -162,7 +159,7 @@ def _explore(story: Story, plan: Plan) -> Report:
             via.append("")
             depth.append(0)
         table[key] = node
-        queue.append((node, (first[0], first[1], _counted(first[2], keep[first[0]]), first[3], (), (), None, first[7])))
+        queue.append((node, first[0], first[1], _counted(first[2], keep[first[0]]), first[3], first[7]))
     chancy = story.uses_chance
     fast_step = ExploreStep(story) if applies(story) else None
     # A step counts visits to the scenes play reads and to those no game has reached
@@ -170,7 +167,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     watching = set(counted) | (story.scenes.keys() - reached_scenes)
     try:
         while queue:
-            node, (scene, values, visits, taken, _, _, _, stack) = queue.popleft()
+            node, scene, values, visits, taken, stack = queue.popleft()
             if watch is not None:
                 watch.at_choice_point(node, depth[node], scene, values, visits, taken)
             choices = choices_open(story, scene, values, visits, taken)
@@ -193,21 +190,19 @@ def _explore(story: Story, plan: Plan) -> Report:
                         if watch is not None and choice.key in watch.steps
                         else None
                     )
-                    if chancy:
-                        results: Sequence[tuple[Fraction, StateParts]] = outcomes(
-                            story, choice, values, visits, taken, watching, hook, stack
-                        )
-                    elif fast_step is not None:
-                        results = ((ONE, fast_step(choice, values, visits, taken, watching, hook)),)
+                    if fast_step is not None:
+                        results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, hook),)
+                    elif chancy:
+                        weighted = outcomes(story, choice, values, visits, taken, watching, hook, stack)
+                        results = [parts for _, parts in weighted]
+                        odds[node].extend(chance / len(choices) for chance, _ in weighted)
                     else:
-                        results = ((ONE, step(story, choice, values, visits, taken, (), (), watching, hook, stack)),)
+                        results = (step(story, choice, values, visits, taken, (), (), watching, hook, stack),)
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue
-                for chance, parts in results:
+                for parts in results:
                     next_scene, next_values, next_visits, next_taken, _, _, ending, next_stack = parts
-                    if chancy:
-                        odds[node].append(chance / len(choices))
                     if len(next_visits) != known:
                         # Visits only gain keys, appended in the order scenes were entered:
                         # the scenes new on this edge are the last ones.
@@ -244,21 +239,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                         raise _Stop(f"state limit of {max_states:,}")
                     if child % check_every == 0 and (reason := stop_reason()):
                         raise _Stop(reason)
-                    queue.append(
-                        (
-                            child,
-                            (
-                                next_scene,
-                                next_values,
-                                next_visits,
-                                next_taken,
-                                (),
-                                (),
-                                None,
-                                next_stack,
-                            ),
-                        )
-                    )
+                    queue.append((child, next_scene, next_values, next_visits, next_taken, next_stack))
     except _Stop as stop:
         report.complete, report.stopped_by = False, stop.reason
         queue.clear()

@@ -154,11 +154,12 @@ def _key_function(
         return lambda values, visits, taken: tuple(map(getitem, codes, pick(values)))
     zeros = (0,) * len(counts)
     taken_codes = Codes(once.__and__)
+    n_seen, first_seen = len(seen), seen[0] if seen else ""
 
     def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
         return (
             tuple(map(getitem, codes, pick(values))) if pick else None,
-            tuple(map(visits.__contains__, seen)) if seen else None,
+            (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
             tuple(map(visits.get, counts, zeros)) if counts else None,
             taken_codes[taken] if once else None,
         )
