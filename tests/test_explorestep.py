@@ -17,9 +17,12 @@ from test_explore_bruteforce import MANIFEST, random_story_with_assumptions
 
 
 def _recorder(calls: list[tuple[str, tuple]]):  # type: ignore[no-untyped-def]
-    """A hook noting each scene or reply that carries an assumption, with the values at that moment."""
+    """A hook noting each scene or reply that carries an assumption, with the values at that moment.
 
-    def entered(part: Scene | Choice, values: tuple, visits: Mapping[str, int]) -> None:
+    It serves as the runtime's hook and as the explorer step's `shown` (which also passes `where`).
+    """
+
+    def entered(part: Scene | Choice, values: tuple, visits: Mapping[str, int], where: object = None) -> None:
         carries = part.reply_assumes if isinstance(part, Choice) else part.assumes or part.text_assumes
         if carries:
             calls.append((part.key if isinstance(part, Choice) else part.id, values))
@@ -44,11 +47,12 @@ def test_explore_step_gives_the_runtime_steps_state_and_assumption_checks(tmp_pa
     (tmp_path / "scenes.yaml").write_text(random_story_with_assumptions(random.Random(seed)))
     story = load_story(str(tmp_path))
     assert applies(story)
-    fast, counted = ExploreStep(story), scenes_counted(story)
+    ours: list[tuple[str, tuple]] = []
+    fast, counted = ExploreStep(story, _recorder(ours)), scenes_counted(story)
     for (_, values, visits, taken, *_), choice in _every_step(story):
-        ours: list[tuple[str, tuple]] = []
+        ours.clear()
         theirs: list[tuple[str, tuple]] = []
-        got = fast(choice, values, visits, taken, counted, _recorder(ours))
+        got = fast(choice, values, visits, taken, counted, (0, 0, ""))
         want = step(story, choice, values, visits, taken, (), (), counted, _recorder(theirs))
         assert (got[0], got[1], dict(got[2]), got[3], got[6]) == (want[0], want[1], dict(want[2]), want[3], want[6])
         assert ours == theirs
@@ -75,6 +79,6 @@ def test_explore_step_applies_the_effects_in_a_scenes_prose_and_after_it(tmp_pat
     story = load_story(str(tmp_path))
     parts = begin(story)
     [go] = choices_open(story, parts[0], parts[1], parts[2], parts[3])
-    got = ExploreStep(story)(go, parts[1], parts[2], parts[3], scenes_counted(story), None)
+    got = ExploreStep(story)(go, parts[1], parts[2], parts[3], scenes_counted(story))
     assert got[:2] == step(story, go, parts[1], parts[2], parts[3], (), (), scenes_counted(story))[:2]
     assert got[1][:2] == (2, True)

@@ -153,20 +153,22 @@ class AssumptionWatch:
     def entered(self, node: int, depth: int, key: str) -> Callable[[Scene | Choice, tuple, Mapping[str, int]], None]:
         """The runtime hook for one step: node's state, taking choice `key` (or "" at the start)."""
         where = (depth, node, key)
+        return lambda part, values, visits: self.shown(part, values, visits, where)
 
-        def on_shown(part: Scene | Choice, values: tuple, visits: Mapping[str, int]) -> None:
-            if isinstance(part, Choice):
-                if part.reply is not None and part.reply_assumes:
-                    for k in part.reply.active(values, visits):
-                        self._test(part.reply_assumes[k], values, visits, where)
-                return
-            if part.assumes is not None:
-                self._test(part.assumes, values, visits, where)
-            if part.text is not None and part.text_assumes:
-                for k in part.text.active(values, visits):
-                    self._test(part.text_assumes[k], values, visits, where)
-
-        return on_shown
+    def shown(
+        self, part: Scene | Choice, values: tuple, visits: Mapping[str, int], where: tuple[int, int, str]
+    ) -> None:
+        """Check what a scene entered or a reply shown assumes; `where` is (depth, node, choice) as for `entered`."""
+        if isinstance(part, Choice):
+            if part.reply is not None and part.reply_assumes:
+                for k in part.reply.active(values, visits):
+                    self._test(part.reply_assumes[k], values, visits, where)
+            return
+        if part.assumes is not None:
+            self._test(part.assumes, values, visits, where)
+        if part.text is not None and part.text_assumes:
+            for k in part.text.active(values, visits):
+                self._test(part.text_assumes[k], values, visits, where)
 
     def verdicts(self, path_to: Callable[[int], list[str]], complete: bool) -> list[Verdict]:
         """One verdict per assumption; an incomplete search proves nothing."""

@@ -161,7 +161,8 @@ def _explore(story: Story, plan: Plan) -> Report:
         table[key] = node
         queue.append((node, first[0], first[1], _counted(first[2], keep[first[0]]), first[3], first[7]))
     chancy = story.uses_chance
-    fast_step = ExploreStep(story) if applies(story) else None
+    fast_step = ExploreStep(story, watch.shown if watch is not None else None) if applies(story) else None
+    steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
     watching = set(counted) | (story.scenes.keys() - reached_scenes)
@@ -185,19 +186,21 @@ def _explore(story: Story, plan: Plan) -> Report:
                     taken_choices.add(choice.key)
                     first_taken[choice.key] = (node, choice.key)
                 try:
-                    hook = (
-                        watch.entered(node, depth[node] + 1, choice.key)
-                        if watch is not None and choice.key in watch.steps
-                        else None
-                    )
                     if fast_step is not None:
-                        results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, hook),)
-                    elif chancy:
-                        weighted = outcomes(story, choice, values, visits, taken, watching, hook, stack)
-                        results = [parts for _, parts in weighted]
-                        odds[node].extend(chance / len(choices) for chance, _ in weighted)
+                        where = (depth[node] + 1, node, choice.key) if choice.key in steps else None
+                        results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, where),)
                     else:
-                        results = (step(story, choice, values, visits, taken, (), (), watching, hook, stack),)
+                        hook = (
+                            watch.entered(node, depth[node] + 1, choice.key)
+                            if watch is not None and choice.key in steps
+                            else None
+                        )
+                        if chancy:
+                            weighted = outcomes(story, choice, values, visits, taken, watching, hook, stack)
+                            results = [parts for _, parts in weighted]
+                            odds[node].extend(chance / len(choices) for chance, _ in weighted)
+                        else:
+                            results = (step(story, choice, values, visits, taken, (), (), watching, hook, stack),)
                 except GameError as exc:
                     report.errors.append(f"after {choice.key}: {exc}")
                     continue

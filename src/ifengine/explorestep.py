@@ -12,12 +12,16 @@ scene-local values take the runtime's own step (`applies` says which);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 
 from .expr import Effect
-from .model import Choice, Story
-from .runtime import MAX_HOPS, Entered, GameError, StateParts
+from .model import Choice, Scene, Story
+from .runtime import MAX_HOPS, GameError, StateParts
+
+# Where a step starts, for the report of an assumption that fails on it: (depth, node, choice key).
+Where = tuple[int, int, str]
+Shown = Callable[[Scene | Choice, tuple, Mapping[str, int], Where], None]
 
 
 def applies(story: Story) -> bool:
@@ -33,10 +37,15 @@ def _applied(effects: tuple[Effect, ...], values: tuple, visits: Mapping[str, in
 
 
 class ExploreStep:
-    """`runtime.step(story, choice, values, visits, taken, (), (), counted, entered)` for a story that `applies`."""
+    """`runtime.step(story, choice, values, visits, taken, (), (), counted, hook)` for a story that `applies`.
 
-    def __init__(self, story: Story) -> None:
+    `shown` is the assumption watch's check (`AssumptionWatch.shown`), or None
+    when the story asserts nothing.
+    """
+
+    def __init__(self, story: Story, shown: Shown | None = None) -> None:
         self.scenes = story.scenes
+        self.shown = shown
         # The hook checks assumptions only; a scene without one has nothing to tell it.
         self.asserting = frozenset(
             sid for sid, s in story.scenes.items() if s.assumes is not None or (s.text is not None and s.text_assumes)
@@ -49,14 +58,16 @@ class ExploreStep:
         visits: Mapping[str, int],
         taken: frozenset[str],
         counted: AbstractSet[str],
-        entered: Entered | None,
+        where: Where | None = None,
     ) -> StateParts:
+        """The next state; with `where`, what the step shows is checked by `shown` (see `AssumptionWatch.shown`)."""
+        shown = self.shown if where is not None else None
         if choice.effects:
             values = _applied(choice.effects, values, visits)
         if choice.once:
             taken = taken | {choice.key}
-        if entered is not None and choice.reply is not None:
-            entered(choice, values, visits)
+        if shown is not None and choice.reply is not None:
+            shown(choice, values, visits, where)  # type: ignore[arg-type]  # not None with `shown`
         scenes, asserting = self.scenes, self.asserting
         scene_id = choice.goto
         given = visits
@@ -70,8 +81,8 @@ class ExploreStep:
                 visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
             if scene.effects:
                 values = _applied(scene.effects, values, visits)
-            if entered is not None and scene_id in asserting:
-                entered(scene, values, visits)
+            if shown is not None and scene_id in asserting:
+                shown(scene, values, visits, where)  # type: ignore[arg-type]  # not None with `shown`
             for effects, _ in scene.later:
                 values = _applied(effects, values, visits)
             routes = scene.routes
