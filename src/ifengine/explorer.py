@@ -1,8 +1,9 @@
 """Exhaustive exploration: play every possible game and give every scene, choice and ending a verdict.
 
-A breadth-first search over game states at choice points, using the runtime's
-own functions, merging states the rest of the story cannot tell apart (see
-`liveness`). Budgets (states, and a stop test passed in for time and memory)
+A breadth-first search over game states at choice points, stepping with the
+runtime's own functions (or, where no chance, call or scene-local value plays
+a part, `explorestep`, which tests hold to them), merging states the rest of
+the story cannot tell apart (see `liveness` and `keys`). Budgets (states, and a stop test passed in for time and memory)
 end the search with a report of what was found; what it did not reach is then
 unknown, never unreachable (see `verdicts`).
 """
