@@ -9,7 +9,10 @@ not pick at all: it follows every outcome (`Forced`), each with its exact odds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # Given the weights of the open outcomes, the index of the one that happens.
 Draw = Callable[[Sequence[int]], int]
@@ -87,6 +90,8 @@ class Forced:
 
     def odds(self) -> Fraction:
         """The probability of the outcomes made, exactly."""
+        from fractions import Fraction  # imported here: only the explorer asks, and it pulls in `decimal`
+
         p = Fraction(1)
         for index, weights in zip(self.made, self.weights, strict=True):
             p *= Fraction(weights[index], sum(weights))

@@ -1250,10 +1250,10 @@ def load_story(path: str, known: Known | None = None) -> Story:
     A story `known` to have been checked clean, byte for byte, is not checked
     again, and its scenes are compiled on first use (see `read_story`).
     """
-    from .check import check_story
-
     story, diagnostics = read_story(path, known)
     if story is not None and story.summary is None and not has_errors(diagnostics):
+        from .check import check_story  # imported here: a story checked before is not checked again
+
         diagnostics = diagnostics + check_story(story)
     if story is None or has_errors(diagnostics):
         raise StoryError([d for d in diagnostics if d.severity.value == "error"])

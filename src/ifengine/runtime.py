@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .chance import Draw, Forced, seeded
 from .expr import Effect
@@ -19,6 +19,9 @@ from .model import MAX_CALL_DEPTH, RETURN, Choice, Ending, Route, Scene, Story, 
 from .state import EMPTY, GameState, counted_scenes
 from .text import EMPTY as SHOWS_NOTHING
 from .text import GLUE, Moment, Template, glued, paragraphs, tidy, unglued
+
+if TYPE_CHECKING:
+    from fractions import Fraction  # only the explorer's odds are fractions: play never imports it
 
 MAX_HOPS = 1000
 MAX_OUTCOMES = 10_000  # ways one step may turn out by chance, for the explorer
