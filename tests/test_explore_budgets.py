@@ -59,7 +59,15 @@ def test_the_memory_budget_stops_the_search(make_story: StoryFactory) -> None:
         return budget_check(Limits(60, 100), lambda: 0.0, lambda: 101)
 
     report = explore(load_story(str(make_story(BIG_COUNTER, scenes=COUNTING))), budget=gauge_over, check_every=1)
-    assert report.stopped_by == "memory budget of 0 MiB" and not report.complete
+    assert report.stopped_by == "memory budget of 0 MiB (stopped at 85%, to leave room for the report)"
+    assert not report.complete
+
+
+def test_the_memory_budget_stops_a_phase_before_it_is_reached() -> None:
+    # A check comes every few thousand states: stopping only past the budget would end past it.
+    stop = budget_check(Limits(60, 1000), lambda: 0.0, lambda: 900)
+    assert stop() == "memory budget of 0 MiB (stopped at 85%, to leave room for the report)"
+    assert budget_check(Limits(60, 1000), lambda: 0.0, lambda: 800)() is None
 
 
 def test_the_time_budget_stops_the_search(make_story: StoryFactory) -> None:

@@ -26,15 +26,22 @@ class Limits:
     max_memory: int  # bytes
 
 
+# The share of the memory budget at which a phase stops: a check comes only every few
+# thousand states, the report still has to be built, and freed memory is not always
+# given back, so stopping at the budget itself would end a little past it.
+HEADROOM = 0.85
+
+
 def budget_check(limits: Limits, clock: Callable[[], float], memory_used: Callable[[], int]) -> StopReason:
     """A stop test over a clock (seconds) and a memory gauge (bytes), both supplied by the caller."""
     deadline = clock() + limits.max_seconds
+    memory_stop = limits.max_memory * HEADROOM
 
     def stop_reason() -> str | None:
         if clock() > deadline:
             return f"time budget of {limits.max_seconds:g} s"
-        if memory_used() > limits.max_memory:
-            return f"memory budget of {limits.max_memory / 2**20:,.0f} MiB"
+        if memory_used() > memory_stop:
+            return f"memory budget of {limits.max_memory / 2**20:,.0f} MiB (stopped at {HEADROOM:.0%}, to leave room for the report)"
         return None
 
     return stop_reason
