@@ -98,9 +98,10 @@ def test_json_carries_verdicts_and_methods(make_story: StoryFactory) -> None:
 def test_explore_exits_3_when_the_answer_is_incomplete(
     cli: Callable[..., tuple[int, str, str]], make_story: StoryFactory
 ) -> None:
-    # Reachable, but only after a thousand counts: beyond the search, random play and a proof.
-    scenes = COUNTING.replace("if: coin in bag", "if: coin in bag and n >= 1000")
-    code, out, _ = cli("explore", "--max-states", "5", str(make_story(BIG_COUNTER, scenes=scenes)))
+    # Reachable, but only after 30,000 counts: beyond the search, random play, a proof and each goal's search.
+    scenes = COUNTING.replace("if: coin in bag", "if: coin in bag and n >= 30000").replace("n < 1000", "n < 30000")
+    manifest = MANIFEST.replace("max: 3}", "max: 30000}")
+    code, out, _ = cli("explore", "--max-states", "5", str(make_story(manifest, scenes=scenes)))
     assert code == 3
     assert "INCOMPLETE: nothing is proven unreachable" in out
 

@@ -63,12 +63,16 @@ NOTHING = AbstractResult(frozenset(), frozenset(), frozenset(), False)
 
 def prove_unreachable(story: Story, should_stop: StopReason) -> AbstractResult:
     """Run the analysis to its fixpoint; on a budget stop, prove nothing."""
+    analysis = forward_bounds(story, should_stop)
+    return NOTHING if analysis is None else analysis.result()
+
+
+def forward_bounds(story: Story, should_stop: StopReason) -> _Analysis | None:
+    """The finished analysis (each reachable scene's entry state in `entry`), or None when a budget stopped it."""
     if should_stop():  # the budget was spent before it began
-        return NOTHING
+        return None
     analysis = _Analysis(story)
-    if not analysis.run(should_stop):
-        return NOTHING
-    return analysis.result()
+    return analysis if analysis.run(should_stop) else None
 
 
 class _Analysis:

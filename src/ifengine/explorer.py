@@ -17,12 +17,13 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any
 
-from .abstract import prove_unreachable
+from .abstract import forward_bounds
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
 from .explorestep import ExploreStep, applies
 from .findings import Plan, Report
+from .goals import Goals
 from .guided import guided_witnesses
 from .keys import KeyFunction, projector_factory
 from .liveness import liveness, scenes_counted, without_unseen
@@ -32,12 +33,14 @@ from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, 
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
 from .verdicts import (
     ABSTRACT,
+    BACKWARD,
     DIRECTED,
     EXHAUSTIVE,
     GUIDED,
     KINDS,
     RANDOM_PLAY,
     REACHABLE,
+    TARGETED,
     UNKNOWN,
     UNREACHABLE,
     Trail,
@@ -306,12 +309,16 @@ def _settle(
 
 
 def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
-    """What a stopped search left unknown: proven unreachable by abstract interpretation, or found by directed
-    then guided search."""
+    """What a stopped search left unknown: proven unreachable by abstract interpretation (forwards, then backwards
+    from each goal), or found by directed search, by a targeted search per goal (which may also prove), or by
+    guided search."""
     verdicts = report.verdicts
     if not any(verdicts.with_status(kind, UNKNOWN) for kind in KINDS):
         return
-    proof = prove_unreachable(story, plan.budget("abstract"))
+    analysis = forward_bounds(story, plan.budget("abstract"))
+    if analysis is None:
+        return
+    proof = analysis.result()
     for kind, items in (("scenes", proof.scenes), ("choices", proof.choices), ("endings", proof.endings)):
         verdicts.settle_unreachable(kind, ABSTRACT, items)
     unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
@@ -319,6 +326,18 @@ def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
         return
     found = find_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("directed"))
     _settle_found(report, DIRECTED, found)
+    unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
+    if not any(unknown):
+        return
+    goals = Goals(story, analysis, *unknown)
+    del analysis
+    goals.prove(plan.budget("backward"))
+    goals.search(plan.budget("targeted"))
+    settled = goals.finish()
+    _settle_found(report, TARGETED, settled.found)
+    for kind in KINDS:
+        verdicts.settle_unreachable(kind, BACKWARD, settled.backward[kind])
+        verdicts.settle_unreachable(kind, TARGETED, settled.searched[kind])
     unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
     if not any(unknown):
         return

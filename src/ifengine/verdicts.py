@@ -18,6 +18,8 @@ RANDOM_PLAY = "random play"
 ABSTRACT = "abstract interpretation"
 DIRECTED = "directed search"
 GUIDED = "guided search"
+BACKWARD = "backward analysis"  # proof: no state the start can be in leads there
+TARGETED = "targeted search"  # every way within the backward bound tried: a witness, or proof there is none
 KINDS = ("scenes", "choices", "endings")
 
 

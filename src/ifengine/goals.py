@@ -1,0 +1,147 @@
+"""Settling what is still unknown one goal at a time: a backward proof, else a search bounded by it.
+
+A goal is a scene to enter, or the unknown choices of one scene. For each,
+the backward pass (`backward`) bounds the states that can still reach it; if
+the start is outside the bound, the goal is unreachable (`prove`). Otherwise
+the targeted search (`targeted`) plays every way within the bound, up to a
+number of states (`search`): it finds a witness, or tries every way and
+proves the rest unreachable, or runs out and leaves it unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .abstract import _Analysis
+from .backward import Backward
+from .budget import StopReason
+from .directed import Witnesses
+from .liveness import scenes_counted, successors_first
+from .model import Choice, Story
+from .targeted import Fits, fits, search
+
+GOAL_STATES = 2_000  # states one goal's targeted search may keep
+
+
+def _anything(values: tuple) -> bool:
+    return True
+
+
+def _by_kind() -> dict[str, set[str]]:
+    return {"scenes": set(), "choices": set(), "endings": set()}
+
+
+@dataclass
+class Settled:
+    """Items reached (with paths) and items proven unreachable, by the backward pass or by the targeted search."""
+
+    found: Witnesses = field(default_factory=Witnesses)
+    backward: dict[str, set[str]] = field(default_factory=_by_kind)
+    searched: dict[str, set[str]] = field(default_factory=_by_kind)
+
+
+@dataclass
+class _Goal:
+    scene: str
+    choices: list[Choice] | None  # None: entering the scene is the goal
+    bounds: dict[str, Fits] = field(default_factory=dict)  # scene -> the states there that can still reach it
+
+    def items(self) -> set[str]:
+        return {self.scene} if self.choices is None else {c.key for c in self.choices}
+
+
+class Goals:
+    """The unknown items as goals, settled by `prove` (backward), then `search`; `settled` holds what each did."""
+
+    def __init__(
+        self, story: Story, forward: _Analysis, scenes: Iterable[str], choices: Iterable[str], endings: Iterable[str]
+    ) -> None:
+        self.story, self.forward = story, forward
+        self.preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+        for scene in story.scenes.values():
+            for target in scene.targets:
+                if target in self.preds:
+                    self.preds[target].add(scene.id)
+        self.rank = {sid: i for i, sid in enumerate(successors_first(story))}
+        self.counted = scenes_counted(story)
+        self.settled = Settled()
+        self.endings = {e: [s.id for s in story.scenes.values() if s.ending == e] for e in endings}
+        wanted = set(scenes) | {s for ids in self.endings.values() for s in ids if s in forward.entry}
+        by_scene: dict[str, list[Choice]] = {}
+        keys = set(choices)
+        for choice in story.all_choices():
+            if choice.key in keys:
+                by_scene.setdefault(choice.scene, []).append(choice)
+        order = sorted(wanted | by_scene.keys(), key=lambda s: -self.rank.get(s, 0))  # nearest the start first
+        # A scene's own goal comes before its choices': proven unreachable, it settles them too.
+        self.goals = [_Goal(s, None) for s in order if s in wanted]
+        self.goals += [_Goal(s, by_scene[s]) for s in order if s in by_scene]
+        self.goals.sort(key=lambda g: (-self.rank.get(g.scene, 0), g.choices is not None))
+
+    def prove(self, should_stop: StopReason) -> None:
+        """The backward pass for each goal: a proof, or the bounds its search will keep to."""
+        left = []
+        for goal in self.goals:
+            if self.proven_scene(goal):
+                continue
+            backward = Backward(self.forward, self.preds, self.rank)
+            if not backward.run_goal(goal.scene, goal.choices, should_stop):
+                return
+            if not backward.start_can_reach():
+                self.settled.backward["scenes" if goal.choices is None else "choices"] |= goal.items()
+                continue
+            goal.bounds = {
+                sid: _anything if state is None else fits(self.forward.vars, state)
+                for sid, state in backward.bounds().items()
+            }
+            left.append(goal)
+        self.goals = left
+
+    def search(self, should_stop: StopReason, limit: int = GOAL_STATES) -> None:
+        """The targeted search for each goal the backward pass left, up to `limit` states each."""
+        settled = self.settled
+        for goal in self.goals:
+            if self.proven_scene(goal) or should_stop():
+                continue
+            wanted = set() if goal.choices is None else goal.items() - settled.found.choices.keys()
+            if goal.choices is not None and not wanted:
+                continue
+            outcome = search(
+                self.story,
+                goal.scene,
+                wanted,
+                goal.bounds,
+                self.counted | {goal.scene},
+                max_states=limit,
+                should_stop=should_stop,
+            )
+            for sid, path in outcome.scenes.items():
+                settled.found.scenes.setdefault(sid, path)
+            for key, path in outcome.choices.items():
+                settled.found.choices.setdefault(key, path)
+            if outcome.complete:
+                kind = "scenes" if goal.choices is None else "choices"
+                settled.searched[kind] |= goal.items() - outcome.scenes.keys() - outcome.choices.keys()
+
+    def proven_scene(self, goal: _Goal) -> bool:
+        """Whether the goal's scene is already proven unreachable (its choices then are too)."""
+        for proofs in (self.settled.backward, self.settled.searched):
+            if goal.scene in proofs["scenes"]:
+                if goal.choices is not None:
+                    proofs["choices"] |= goal.items()
+                return True
+        return False
+
+    def finish(self) -> Settled:
+        """What was settled, with each unknown ending reached or proven through its scenes."""
+        settled = self.settled
+        for ending, ids in self.endings.items():
+            reached = [s for s in ids if s in settled.found.scenes]
+            if reached:
+                settled.found.endings[ending] = settled.found.scenes[reached[0]]
+                continue
+            proofs = [p for p in (settled.backward, settled.searched) for s in ids if s in p["scenes"]]
+            if proofs and all(s not in self.forward.entry or any(s in p["scenes"] for p in proofs) for s in ids):
+                proofs[0]["endings"].add(ending)
+        return settled
