@@ -17,7 +17,8 @@ from .abstract import _Analysis
 from .backward import Backward
 from .budget import StopReason
 from .directed import Witnesses
-from .liveness import scenes_counted, successors_first
+from .keys import KeyFunction, projector_factory
+from .liveness import liveness, scenes_counted, successors_first, without_unseen
 from .model import Choice, Story
 from .targeted import Fits, fits, search
 
@@ -65,6 +66,9 @@ class Goals:
                     self.preds[target].add(scene.id)
         self.rank = {sid: i for i, sid in enumerate(successors_first(story))}
         self.counted = scenes_counted(story)
+        self.atoms = without_unseen(story, liveness(story).at_choice)
+        self.projector = projector_factory(story)
+        self.key_functions: dict[str, KeyFunction] = {}
         self.settled = Settled()
         self.endings = {e: [s.id for s in story.scenes.values() if s.ending == e] for e in endings}
         wanted = set(scenes) | {s for ids in self.endings.values() for s in ids if s in forward.entry}
@@ -113,6 +117,7 @@ class Goals:
                 wanted,
                 goal.bounds,
                 self.counted | {goal.scene},
+                self.key_function,
                 max_states=limit,
                 should_stop=should_stop,
             )
@@ -123,6 +128,13 @@ class Goals:
             if outcome.complete:
                 kind = "scenes" if goal.choices is None else "choices"
                 settled.searched[kind] |= goal.items() - outcome.scenes.keys() - outcome.choices.keys()
+
+    def key_function(self, scene: str) -> KeyFunction:
+        """The scene's merge key, made when first needed: most scenes lie in no goal's bound."""
+        found = self.key_functions.get(scene)
+        if found is None:
+            found = self.key_functions[scene] = self.projector(self.atoms.get(scene, frozenset()))
+        return found
 
     def proven_scene(self, goal: _Goal) -> bool:
         """Whether the goal's scene is already proven unreachable (its choices then are too)."""

@@ -7,8 +7,8 @@ its scene's bound and every step into a scene that cannot lead to the goal:
 no way to the goal passes through a dropped state, so when the search ends
 without a budget stopping it, it has tried every way there is. Goals it
 reached are reachable, with the path; goals it did not reach are unreachable.
-States are merged only when equal in everything play can read (scene,
-values, the visit counts conditions read, once-only choices taken, call stack).
+States are merged as the exhaustive search merges them: when nothing the
+rest of the story can read tells them apart (`liveness`, `keys`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from .abstractvalues import TOP, State
 from .budget import StopReason
+from .keys import KeyFunction
 from .model import Story, Variable
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes
 
@@ -75,6 +76,7 @@ def search(
     wanted: set[str],
     bounds: Mapping[str, Fits],
     counted: frozenset[str],
+    keys: Callable[[str], KeyFunction],
     *,
     max_states: int,
     should_stop: StopReason,
@@ -82,7 +84,8 @@ def search(
     """Every way to `goal` (entering it when `wanted` is empty, else taking the wanted choices there).
 
     `bounds`: scene -> test of the states at its choice point that can still reach the goal; a scene without one
-    cannot. `counted`: the scenes whose visits play reads, and the goal.
+    cannot. `counted`: the scenes whose visits play reads, and the goal. `keys`: each scene's merge key (`keys`
+    module), which tells apart exactly the states whose futures differ.
     """
     found = Outcome()
     wanted = set(wanted)
@@ -96,7 +99,7 @@ def search(
         scene = parts[0]
         if parts[6] is not None or scene not in bounds or not bounds[scene](parts[1]):
             return
-        key = (scene, parts[1], frozenset(visits.items()), parts[3], parts[7])
+        key = (scene, keys(scene)(parts[1], visits, parts[3]), parts[7])
         if key not in seen:
             seen.add(key)
             todo.append((parts, path))
