@@ -17,6 +17,7 @@ from .abstract import _Analysis
 from .backward import Backward
 from .budget import StopReason
 from .directed import Witnesses
+from .guarddistance import Distance, fallback_distance, guard_distance
 from .keys import KeyFunction, projector_factory
 from .liveness import liveness, scenes_counted, successors_first, without_unseen
 from .model import Choice, Story
@@ -120,6 +121,7 @@ class Goals:
                 self.key_function,
                 max_states=limit,
                 should_stop=should_stop,
+                nearness=self.nearness(goal),
             )
             for sid, path in outcome.scenes.items():
                 settled.found.scenes.setdefault(sid, path)
@@ -128,6 +130,20 @@ class Goals:
             if outcome.complete:
                 kind = "scenes" if goal.choices is None else "choices"
                 settled.searched[kind] |= goal.items() - outcome.scenes.keys() - outcome.choices.keys()
+
+    def nearness(self, goal: _Goal) -> Distance | None:
+        """How far a state is from opening the goal's nearest wanted choice (None for a scene: no guard to aim at)."""
+        if goal.choices is None:
+            return None
+        scene = self.story.scenes[goal.scene]
+        family = scene.parent or scene.id
+        scores = [
+            fallback_distance(self.story, scene)
+            if c.fallback
+            else guard_distance(self.story, tuple(x.source for x in (c.condition, c.requirement) if x), family)
+            for c in goal.choices
+        ]
+        return scores[0] if len(scores) == 1 else lambda values, visits: min(s(values, visits) for s in scores)
 
     def key_function(self, scene: str) -> KeyFunction:
         """The scene's merge key, made when first needed: most scenes lie in no goal's bound."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 
 from .abstractvalues import TOP, State
 from .budget import StopReason
@@ -80,17 +81,19 @@ def search(
     *,
     max_states: int,
     should_stop: StopReason,
+    nearness: Callable[[tuple, Mapping[str, int]], int] | None = None,
 ) -> Outcome:
     """Every way to `goal` (entering it when `wanted` is empty, else taking the wanted choices there).
 
     `bounds`: scene -> test of the states at its choice point that can still reach the goal; a scene without one
     cannot. `counted`: the scenes whose visits play reads, and the goal. `keys`: each scene's merge key (`keys`
-    module), which tells apart exactly the states whose futures differ.
+    module), which tells apart exactly the states whose futures differ. `nearness`: how far a state is from
+    opening the wanted choices (`guarddistance`); the nearest states are tried first, the latest on a tie.
     """
     found = Outcome()
     wanted = set(wanted)
     seen: set[tuple] = set()
-    todo: list[tuple[StateParts, Path]] = []
+    todo: list[tuple[int, int, StateParts, Path]] = []  # a heap: (nearness, -order of arrival, state, path)
 
     def arrive(parts: StateParts, path: Path) -> None:
         visits = parts[2]
@@ -102,7 +105,7 @@ def search(
         key = (scene, keys(scene)(parts[1], visits, parts[3]), parts[7])
         if key not in seen:
             seen.add(key)
-            todo.append((parts, path))
+            heappush(todo, (nearness(parts[1], visits) if nearness else 0, -len(seen), parts, path))
 
     try:
         for _, parts in beginnings(story):
@@ -118,7 +121,7 @@ def search(
             break  # every goal reached: what is left to try cannot change a verdict
         if len(seen) > max_states:
             return found
-        parts, path = todo.pop()
+        _, _, parts, path = heappop(todo)
         scene_id, values, visits, taken, _, _, _, stack = parts
         scene = story.scenes[scene_id]
         for choice in choices_open(story, scene_id, values, visits, taken):
