@@ -73,7 +73,10 @@ class Backward(_Analysis):
         self.entered: dict[str, State] = {}  # on entry, before the scene's effects
         self.at_choice: dict[str, State] = {}  # once the scene's effects are applied
         self.goal = ""
-        self.loose = False  # set when some scene's bound is the forward one: the pass then stops, proving nothing
+        # Set when some scene's bound is the forward one: every state allowed there can still reach the goal, which
+        # seldom leaves a proof ahead, so the pass stops there (unless `thorough`) and proves nothing.
+        self.loose = False
+        self.thorough = False
         self.processed: set[str] = set()
         self.seed: State = ()  # the goal's own bound: where its wanted choices are open
 
@@ -156,7 +159,7 @@ class Backward(_Analysis):
             return False
         self.entered[sid] = entered
         if entered[:-1] == self.forward.entry[sid][:-1]:
-            self.loose = True  # every state the forward pass allows here can still reach the goal: no proof ahead
+            self.loose = not self.thorough
         return True
 
     def before_way(

@@ -91,6 +91,7 @@ class Goals:
             if self.proven_scene(goal):
                 continue
             backward = Backward(self.forward, self.preds, self.rank)
+            backward.thorough = goal.choices is None  # a scene's proof settles its choices too: worth the full pass
             if not backward.run_goal(goal.scene, goal.choices, should_stop):
                 return
             if not backward.start_can_reach():
