@@ -63,6 +63,11 @@ def test_the_memory_budget_stops_the_search(make_story: StoryFactory) -> None:
     assert not report.complete
 
 
+def test_the_time_budget_stops_a_phase_short_of_its_deadline_to_leave_time_for_the_report() -> None:
+    ticks = iter([0.0, 99.0])
+    assert budget_check(Limits(100, 2**40), lambda: next(ticks), lambda: 0)() == "time budget of 100 s"
+
+
 def test_the_memory_budget_stops_a_phase_before_it_is_reached() -> None:
     # A check comes every few thousand states: stopping only past the budget would end past it.
     stop = budget_check(Limits(60, 1000), lambda: 0.0, lambda: 900)

@@ -30,11 +30,14 @@ class Limits:
 # thousand states, the report still has to be built, and freed memory is not always
 # given back, so stopping at the budget itself would end a little past it.
 HEADROOM = 0.85
+# Likewise for time: the last phase stops this share short of its deadline, so that
+# the report is out within the time allowed.
+TIME_HEADROOM = 0.98
 
 
 def budget_check(limits: Limits, clock: Callable[[], float], memory_used: Callable[[], int]) -> StopReason:
     """A stop test over a clock (seconds) and a memory gauge (bytes), both supplied by the caller."""
-    deadline = clock() + limits.max_seconds
+    deadline = clock() + limits.max_seconds * TIME_HEADROOM
     memory_stop = limits.max_memory * HEADROOM
 
     def stop_reason() -> str | None:
