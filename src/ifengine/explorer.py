@@ -330,10 +330,10 @@ def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
     if not any(unknown):
         return
     goals = Goals(story, analysis, *unknown)
-    del analysis
     goals.prove(plan.budget("backward"))
     goals.search(plan.budget("targeted"))
     settled = goals.finish()
+    del goals, analysis  # the bounds: guided search does without them
     _settle_found(report, TARGETED, settled.found)
     for kind in KINDS:
         verdicts.settle_unreachable(kind, BACKWARD, settled.backward[kind])
