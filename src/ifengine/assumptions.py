@@ -18,6 +18,7 @@ from typing import Any
 
 from .expr import Atom
 from .model import Assumption, Choice, Scene, Story
+from .text import Template
 
 # --- what the explorer's liveness must keep ----------------------------------------
 
@@ -106,6 +107,59 @@ def _step_shows_assumptions(story: Story, choice: Choice) -> bool:
     return False
 
 
+_NOTHING_TAKEN: frozenset[str] = frozenset()
+Where = tuple[int, int, str]  # (depth, node, choice key or "")
+# One place's check: (values, visits, once-only choices taken, where) -> None.
+Check = Callable[[tuple, Mapping[str, int], frozenset[str], Where], None]
+
+
+def _compiled_check(
+    fixed: list[Assumption],
+    tags: tuple[Template | None, tuple[Assumption, ...]],
+    index: dict[int, int],
+    checked: list[int],
+    failure: list[Where | None],
+) -> Check:
+    """One place's check as a closure over its tests: `fixed` always, `tags` as the template shows them.
+
+    Called about a million times on the bundled story, so the common case (one
+    assumption, no prose tags) has a closure of its own.
+    """
+
+    def fail(i: int, where: Where) -> None:
+        best = failure[i]
+        if best is None or where[0] < best[0]:
+            failure[i] = where
+
+    text, tagged = tags
+    if len(fixed) == 1 and not tagged:
+        [(only, test)] = [(index[id(a)], a.condition.test) for a in fixed]
+
+        def check_one(values: tuple, visits: Mapping[str, int], taken: frozenset[str], where: Where) -> None:
+            checked[only] += 1
+            if not test(values, visits):
+                fail(only, where)
+
+        return check_one
+    tests = tuple((index[id(a)], a.condition.test) for a in fixed)
+    tag_tests = tuple((index[id(a)], a.condition.test) for a in tagged)
+    active = text.active if text is not None and tagged else None
+
+    def check(values: tuple, visits: Mapping[str, int], taken: frozenset[str], where: Where) -> None:
+        for i, test in tests:
+            checked[i] += 1
+            if not test(values, visits):
+                fail(i, where)
+        if active is not None:
+            for k in active(values, visits):
+                i, test = tag_tests[k]
+                checked[i] += 1
+                if not test(values, visits):
+                    fail(i, where)
+
+    return check
+
+
 class AssumptionWatch:
     """Collects, during one search, how often each assumption was checked and its shortest failure."""
 
@@ -113,7 +167,6 @@ class AssumptionWatch:
         self.story = story
         self.order = list(story.assumptions())
         self.index = {id(a): i for i, a in enumerate(self.order)}
-        self.checked = [0] * len(self.order)
         # For each failed assumption: (path length, node, the choice taken from node or "").
         self.failure: list[tuple[int, int, str] | None] = [None] * len(self.order)
         # Only these need looking at: scenes whose choices carry assumptions, and
@@ -122,19 +175,35 @@ class AssumptionWatch:
             s.id for s in story.scenes.values() if any(c.assumes is not None or c.text_assumes for c in s.choices)
         )
         self.steps = frozenset(c.key for c in story.all_choices() if _step_shows_assumptions(story, c))
+        self.checked = [0] * len(self.order)
+        index, checked, failure = self.index, self.checked, self.failure
+        self.sites: dict[int, Check] = {}  # by id() of a scene entered or a choice whose reply is shown
+        for scene in story.scenes.values():
+            if scene.assumes is not None or (scene.text is not None and scene.text_assumes):
+                fixed = [scene.assumes] if scene.assumes is not None else []
+                tags = (scene.text, scene.text_assumes)
+                self.sites[id(scene)] = _compiled_check(fixed, tags, index, checked, failure)
+            for choice in scene.choices:
+                if choice.reply is not None and choice.reply_assumes:
+                    tags = (choice.reply, choice.reply_assumes)
+                    self.sites[id(choice)] = _compiled_check([], tags, index, checked, failure)
 
     @classmethod
     def for_story(cls, story: Story) -> AssumptionWatch | None:
         """A watch, or None when the story asserts nothing (so the search pays nothing)."""
         return cls(story) if any(True for _ in story.assumptions()) else None
 
-    def _test(self, a: Assumption, values: tuple, visits: Mapping[str, int], where: tuple[int, int, str]) -> None:
+    def _test(self, a: Assumption, values: tuple, visits: Mapping[str, int], where: Where) -> None:
         i = self.index[id(a)]
         self.checked[i] += 1
         if not a.condition.test(values, visits):
             best = self.failure[i]
             if best is None or where[0] < best[0]:
                 self.failure[i] = where
+
+    def check_of(self, part: Scene | Choice) -> Check | None:
+        """The check of a scene entered or a choice's reply shown, or None when it assumes nothing."""
+        return self.sites.get(id(part))
 
     def at_choice_point(
         self, node: int, depth: int, scene_id: str, values: tuple, visits: Mapping[str, int], taken: frozenset[str]
@@ -155,30 +224,22 @@ class AssumptionWatch:
         where = (depth, node, key)
         return lambda part, values, visits: self.shown(part, values, visits, where)
 
-    def shown(
-        self, part: Scene | Choice, values: tuple, visits: Mapping[str, int], where: tuple[int, int, str]
-    ) -> None:
+    def shown(self, part: Scene | Choice, values: tuple, visits: Mapping[str, int], where: Where) -> None:
         """Check what a scene entered or a reply shown assumes; `where` is (depth, node, choice) as for `entered`."""
-        if isinstance(part, Choice):
-            if part.reply is not None and part.reply_assumes:
-                for k in part.reply.active(values, visits):
-                    self._test(part.reply_assumes[k], values, visits, where)
-            return
-        if part.assumes is not None:
-            self._test(part.assumes, values, visits, where)
-        if part.text is not None and part.text_assumes:
-            for k in part.text.active(values, visits):
-                self._test(part.text_assumes[k], values, visits, where)
+        check = self.sites.get(id(part))
+        if check is not None:
+            check(values, visits, _NOTHING_TAKEN, where)
 
     def verdicts(self, path_to: Callable[[int], list[str]], complete: bool) -> list[Verdict]:
         """One verdict per assumption; an incomplete search proves nothing."""
         result = []
+        checked = self.checked
         for i, a in enumerate(self.order):
             failure = self.failure[i]
             if failure is not None:
                 _depth, node, key = failure
                 path = path_to(node)
-                result.append(Verdict(a, "broken", self.checked[i], [*path, key] if key else path))
+                result.append(Verdict(a, "broken", checked[i], [*path, key] if key else path))
             else:
-                result.append(Verdict(a, "proven" if complete else "unknown", self.checked[i]))
+                result.append(Verdict(a, "proven" if complete else "unknown", checked[i]))
         return result

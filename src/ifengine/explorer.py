@@ -165,7 +165,7 @@ def _explore(story: Story, plan: Plan) -> Report:
         table[key] = node
         queue.append((node, first[0], first[1], _counted(first[2], keep[first[0]]), first[3], first[7]))
     chancy = story.uses_chance
-    fast_step = ExploreStep(story, watch.shown if watch is not None else None) if applies(story) else None
+    fast_step = ExploreStep(story, check_of=watch.check_of if watch is not None else None) if applies(story) else None
     steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.

@@ -22,6 +22,8 @@ from .runtime import MAX_HOPS, GameError, StateParts
 # Where a step starts, for the report of an assumption that fails on it: (depth, node, choice key).
 Where = tuple[int, int, str]
 Shown = Callable[[Scene | Choice, tuple, Mapping[str, int], Where], None]
+# One scene's or reply's check, as `AssumptionWatch.check_of` gives it.
+Check = Callable[[tuple, Mapping[str, int], frozenset[str], Where], None]
 
 
 def applies(story: Story) -> bool:
@@ -39,20 +41,21 @@ def _applied(effects: tuple[Effect, ...], values: tuple, visits: Mapping[str, in
 class ExploreStep:
     """`runtime.step(story, choice, values, visits, taken, (), (), counted, hook)` for a story that `applies`.
 
-    `shown` is the assumption watch's check (`AssumptionWatch.shown`), or None
-    when the story asserts nothing.
+    Assumptions are checked through `check_of` (`AssumptionWatch.check_of`: each
+    scene's and reply's memoised check), or else by handing what carries one to
+    `shown` (as the runtime's hook is); with neither, nothing is checked.
     """
 
-    def __init__(self, story: Story, shown: Shown | None = None) -> None:
-        self.shown = shown
-        # The hook checks assumptions only; a scene without one has nothing to tell it.
-        asserting = {
-            sid for sid, s in story.scenes.items() if s.assumes is not None or (s.text is not None and s.text_assumes)
-        }
+    def __init__(
+        self, story: Story, shown: Shown | None = None, check_of: Callable[[Scene | Choice], Check | None] | None = None
+    ) -> None:
+        if check_of is None and shown is not None:
+            check_of = _checks_by(shown)
+        found = check_of or (lambda part: None)
         # What a step reads of each scene, in one tuple: the fewest lookups on the explorer's hottest path.
-        self.plans = {
-            sid: (s, s.effects, s.later, sid in asserting, s.routes, s.straight) for sid, s in story.scenes.items()
-        }
+        # The check is None at a scene without an assumption: it has nothing to tell.
+        self.plans = {sid: (s, s.effects, s.later, found(s), s.routes, s.straight) for sid, s in story.scenes.items()}
+        self.replies = {c.key: check for c in story.all_choices() if (check := found(c)) is not None}
 
     def __call__(
         self,
@@ -63,29 +66,28 @@ class ExploreStep:
         counted: AbstractSet[str],
         where: Where | None = None,
     ) -> StateParts:
-        """The next state; with `where`, what the step shows is checked by `shown` (see `AssumptionWatch.shown`)."""
-        shown = self.shown if where is not None else None
+        """The next state; with `where`, the assumptions of what the step shows are checked."""
         if choice.effects:
             values = _applied(choice.effects, values, visits)
         if choice.once:
             taken = taken | {choice.key}
-        if shown is not None and choice.reply is not None:
-            shown(choice, values, visits, where)  # type: ignore[arg-type]  # not None with `shown`
+        if where is not None and choice.key in self.replies:
+            self.replies[choice.key](values, visits, taken, where)
         plans = self.plans
         scene_id = choice.goto
         given = visits
         hops = 0
         while hops < MAX_HOPS:
             hops += 1
-            scene, effects, later, asserts, routes, straight = plans[scene_id]
+            scene, effects, later, check, routes, straight = plans[scene_id]
             if scene_id in counted:
                 if visits is given:
                     visits = dict(visits)
                 visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
             if effects:
                 values = _applied(effects, values, visits)
-            if asserts and shown is not None:
-                shown(scene, values, visits, where)  # type: ignore[arg-type]  # not None with `shown`
+            if check is not None and where is not None:
+                check(values, visits, taken, where)
             if later:
                 for more, _ in later:
                     values = _applied(more, values, visits)
@@ -105,3 +107,18 @@ class ExploreStep:
             f"more than {MAX_HOPS} scenes passed without a choice (a routing loop or a very long"
             " goto chain); give the chain a choice point"
         )
+
+
+def _checks_by(shown: Shown) -> Callable[[Scene | Choice], Check | None]:
+    """Checks that hand each scene or reply carrying an assumption to `shown`."""
+
+    def check_of(part: Scene | Choice) -> Check | None:
+        if isinstance(part, Choice):
+            carries = part.reply is not None and bool(part.reply_assumes)
+        else:
+            carries = part.assumes is not None or (part.text is not None and bool(part.text_assumes))
+        if not carries:
+            return None
+        return lambda values, visits, taken, where: shown(part, values, visits, where)
+
+    return check_of
