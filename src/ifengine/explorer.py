@@ -27,7 +27,7 @@ from .goals import Goals
 from .guided import guided_witnesses
 from .keys import KeyFunction, projector_factory
 from .liveness import liveness, scenes_counted, without_unseen
-from .model import Story
+from .model import Choice, Story
 from .random_play import random_playthrough, sample
 from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
@@ -61,6 +61,11 @@ def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, in
     """The visit counts that can still be read from here, in the order they were made."""
     kept = {scene: n for scene, n in visits.items() if scene in counted}
     return kept or _NO_VISITS
+
+
+def _unconditional(choices: Sequence[Choice]) -> bool:
+    """Whether every choice is open in every state: no condition, requirement, once or fallback."""
+    return all(c.condition is None and c.requirement is None and not c.once and not c.fallback for c in choices)
 
 
 def explore(
@@ -167,15 +172,18 @@ def _explore(story: Story, plan: Plan) -> Report:
     chancy = story.uses_chance
     fast_step = ExploreStep(story, check_of=watch.check_of if watch is not None else None) if applies(story) else None
     steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
+    # Scenes whose choices are all open in any state: no test to run per state.
+    always_open = {sid: list(s.choices) for sid, s in story.scenes.items() if s.choices and _unconditional(s.choices)}
+    choice_points = watch.choice_points if watch is not None else frozenset()  # scenes whose choices assume
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
     watching = set(counted) | (story.scenes.keys() - reached_scenes)
     try:
         while queue:
             node, scene, values, visits, taken, stack = queue.popleft()
-            if watch is not None:
-                watch.at_choice_point(node, depth[node], scene, values, visits, taken)
-            choices = choices_open(story, scene, values, visits, taken)
+            if scene in choice_points:
+                watch.at_choice_point(node, depth[node], scene, values, visits, taken)  # type: ignore[union-attr]
+            choices = always_open.get(scene) or choices_open(story, scene, values, visits, taken)
             if not choices:
                 stuck_nodes.add(node)
                 if len(report.dead_ends) < 20:
@@ -186,12 +194,13 @@ def _explore(story: Story, plan: Plan) -> Report:
             if chancy:
                 odds[node] = []
             for choice in choices:
-                if choice.key not in taken_choices:
-                    taken_choices.add(choice.key)
-                    first_taken[choice.key] = (node, choice.key)
+                choice_key = choice.key
+                if choice_key not in taken_choices:
+                    taken_choices.add(choice_key)
+                    first_taken[choice_key] = (node, choice_key)
                 try:
                     if fast_step is not None:
-                        where = (depth[node] + 1, node, choice.key) if choice.key in steps else None
+                        where = (depth[node] + 1, node, choice_key) if choice_key in steps else None
                         results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, where),)
                     else:
                         hook = (
