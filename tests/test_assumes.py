@@ -191,6 +191,18 @@ def test_a_reply_tag_is_checked_after_the_choices_effects(make_story: StoryFacto
     assert [(v.verdict, v.checked) for v in reply] == [("proven", 1)]
 
 
+def test_a_scenes_own_assumption_is_checked_every_time_and_its_tag_only_when_shown(make_story: StoryFactory) -> None:
+    # Two ways into `street`; the tag's {if} shows it only on the way that took the card.
+    scenes = PROVEN.replace(
+        "      You step out.\n",
+        "      You step out.{if card in pockets}{assume late}Late.{/if}\n",
+    ).replace("  street:\n", "  street:\n    assumes: seen(hall)\n")
+    report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
+    checked = {v.assumption.where: (v.verdict, v.checked) for v in report.assumptions}
+    assert checked["scene 'street'"] == ("proven", 2)
+    assert checked["text of scene 'street'"] == ("proven", 1)
+
+
 def test_states_an_assumption_tells_apart_are_not_merged(make_story: StoryFactory) -> None:
     # Nothing but the assumption reads `late`: merging at `street` would keep
     # only the first state reached (by Leave, late false) and miss the failure.
