@@ -57,3 +57,25 @@ def test_a_key_holds_small_ints_in_place_of_sets(story: Story) -> None:
     key = projector(story, frozenset({("member", "s", "a"), ("var", "f")}))
     assert key((0, True, frozenset({"a", "b"})), {}, NOTHING) == (0, 0)
     assert key((0, False, NOTHING), {}, NOTHING) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{("seen", "s0")}, {("once", "s0:end")}, {("seen", "s0"), ("once", "s0:end")}],
+    ids=["seen", "once", "seen-and-once"],
+)
+def test_a_key_reading_values_keeps_apart_the_visits_and_once_only_choices_it_reads(
+    story: Story, extra: set[tuple[str, ...]]
+) -> None:
+    key = projector(story, frozenset({("var", "f"), *extra}))
+    states = [
+        ((0, flag, NOTHING), visits, taken)
+        for flag in (False, True)
+        for visits in ({}, {"s0": 1})
+        for taken in (NOTHING, frozenset({"s0:end"}))
+    ]
+    reads_seen, reads_once = ("seen", "s0") in extra, ("once", "s0:end") in extra
+    told_apart = {
+        (values[1], reads_seen and bool(visits), reads_once and bool(taken)) for values, visits, taken in states
+    }
+    assert len({key(*state) for state in states}) == len(told_apart)

@@ -144,7 +144,12 @@ def _key_function(
     counts: tuple[str, ...],
     once: frozenset[str],
 ) -> KeyFunction:
-    """The key: the values' codes, then (where any is read) the visits and once-only choices it needs."""
+    """The key: the values' codes, then (where any is read) the visits and once-only choices it needs.
+
+    Each table has one key function, so every key in it has the same length
+    and parts: the common shapes get a closure of their own, one flat tuple
+    and no test per call of which parts there are.
+    """
     getitem = dict.__getitem__
     # The extra index makes itemgetter give a tuple even for one; map stops at the last table, dropping it.
     pick = itemgetter(*indices, 0) if indices else None
@@ -152,8 +157,10 @@ def _key_function(
         if pick is None:
             return lambda values, visits, taken: None
         return lambda values, visits, taken: tuple(map(getitem, codes, pick(values)))
-    zeros = (0,) * len(counts)
     taken_codes = Codes(once.__and__)
+    if pick is not None and not counts and len(seen) <= 1:
+        return _flat_key(pick, codes, seen[0] if seen else None, taken_codes if once else None)
+    zeros = (0,) * len(counts)
     n_seen, first_seen = len(seen), seen[0] if seen else ""
 
     def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
@@ -165,3 +172,16 @@ def _key_function(
         )
 
     return key
+
+
+def _flat_key(
+    pick: Callable[[tuple], tuple], codes: tuple[dict[Any, int], ...], seen: str | None, once: Codes | None
+) -> KeyFunction:
+    """The values' codes, then whether one scene was seen and/or the once-only choices' code, in one tuple."""
+    getitem = dict.__getitem__
+    if seen is not None and once is not None:
+        return lambda values, visits, taken: (*map(getitem, codes, pick(values)), seen in visits, once[taken])
+    if seen is not None:
+        return lambda values, visits, taken: (*map(getitem, codes, pick(values)), seen in visits)
+    assert once is not None
+    return lambda values, visits, taken: (*map(getitem, codes, pick(values)), once[taken])
