@@ -86,3 +86,24 @@ def test_template_errors_have_offsets(source: str, message: str, offset: int) ->
 
 def test_a_condition_may_start_on_the_next_line() -> None:
     assert render("{if\n  n > 1}Yes.{/if}") == ["Yes."]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{assume lit}<0> and {assume n > 1}<1>",
+        "{if n > 3}{assume lit}<0>{elif lit}{assume n == 0}<1>{assume true}<2>{else}none{/if}",
+        "{assume true}<0>{if lit}{if n > 1}{assume lit}<1>{else}{assume n < 2}<2>{/if}{assume true}<3>{/if}"
+        "{if coin in bag}{assume lit}<4>{/if}",
+    ],
+    ids=["no-if", "one-block", "nested-and-several"],
+)
+def test_the_active_assume_tags_are_those_a_render_passes(source: str) -> None:
+    template = compile_template(source, ENV)
+    for n in range(6):
+        for bag in (frozenset(), frozenset({"coin"})):
+            for lit in (False, True):
+                values = (n, bag, lit)
+                shown = " ".join(render(source, values))
+                passed = [k for k in range(len(template.assumes)) if f"<{k}>" in shown]
+                assert template.active(values, {}) == passed, values

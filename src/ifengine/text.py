@@ -162,20 +162,62 @@ def _tags(guards: list[Guard]) -> list[AssumeTag]:
     return found
 
 
+# `_active`'s compiled skeleton: a tag's index, or an {if} block as its branches,
+# each (test or None for else, inner plan, the inner tags' indices when it holds no {if}, else None).
+Plan = tuple[Any, ...]
+
+
+def _plan(guards: list[Guard], index: dict[int, int]) -> Plan:
+    items: list[Any] = []
+    for guard in guards:
+        if isinstance(guard, AssumeTag):
+            items.append(index[id(guard)])
+            continue
+        branches = []
+        for cond, inner in guard:
+            plan = _plan(inner, index)
+            flat = plan if all(type(item) is int for item in plan) else None
+            branches.append((cond.test if cond is not None else None, plan, flat))
+        items.append(tuple(branches))
+    return tuple(items)
+
+
 def _active(guards: list[Guard], index: dict[int, int]) -> Active:
-    def walk(items: list[Guard], values: tuple, visits: Mapping[str, int], out: list[int]) -> None:
-        for guard in items:
-            if isinstance(guard, AssumeTag):
-                out.append(index[id(guard)])
+    """Which tags a render passes, from the skeleton compiled once: the explorer asks for every state it meets.
+
+    The common shapes (tags outside any {if}; one {if} block with tags but no
+    {if} inside) get closures of their own; the rest walk the plan.
+    """
+    plan = _plan(guards, index)
+    if all(type(item) is int for item in plan):
+        return lambda values, visits: list(plan)
+    if len(plan) == 1 and all(flat is not None for _, _, flat in plan[0]):
+        branches = plan[0]
+
+        def one_block(values: tuple, visits: Mapping[str, int]) -> list[int]:
+            for test, _, flat in branches:  # the branch an {if} block renders, as render_if picks it
+                if test is None or test(values, visits):
+                    return list(flat)
+            return []
+
+        return one_block
+
+    def walk(items: Plan, values: tuple, visits: Mapping[str, int], out: list[int]) -> None:
+        for item in items:
+            if type(item) is int:
+                out.append(item)
                 continue
-            for cond, inner in guard:  # the branch an {if} block renders, as render_if picks it
-                if cond is None or cond.test(values, visits):
-                    walk(inner, values, visits, out)
+            for test, inner, flat in item:
+                if test is None or test(values, visits):
+                    if flat is not None:
+                        out.extend(flat)
+                    else:
+                        walk(inner, values, visits, out)
                     break
 
     def active(values: tuple, visits: Mapping[str, int]) -> list[int]:
         out: list[int] = []
-        walk(guards, values, visits, out)
+        walk(plan, values, visits, out)
         return out
 
     return active
