@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from itertools import islice
 from pathlib import Path
 
 import pytest
 
-from ifengine.explorestep import ExploreStep, applies
+from ifengine.explorestep import ExploreStep, applies, choice_openers
 from ifengine.liveness import scenes_counted
 from ifengine.loader import load_story
 from ifengine.model import Choice, Scene, Story
@@ -33,7 +34,7 @@ def _recorder(calls: list[tuple[str, tuple]]):  # type: ignore[no-untyped-def]
 def _every_step(story: Story, limit: int = 400):  # type: ignore[no-untyped-def]
     """(state parts, open choice) for the states breadth-first from the start, up to `limit` of them."""
     queue = [begin(story)]
-    for parts in queue[:limit]:
+    for parts in islice(queue, limit):  # a list grows under its iterator: the states found are walked too
         if parts[6] is not None:
             continue
         for choice in choices_open(story, parts[0], parts[1], parts[2], parts[3]):
@@ -56,6 +57,16 @@ def test_explore_step_gives_the_runtime_steps_state_and_assumption_checks(tmp_pa
         want = step(story, choice, values, visits, taken, (), (), counted, _recorder(theirs))
         assert (got[0], got[1], dict(got[2]), got[3], got[6]) == (want[0], want[1], dict(want[2]), want[3], want[6])
         assert ours == theirs
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_explorers_open_choices_are_the_runtimes(tmp_path: Path, seed: int) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(random_story_with_assumptions(random.Random(seed)))
+    story = load_story(str(tmp_path))
+    openers = choice_openers(story)
+    for (scene, values, visits, taken, *_), _choice in _every_step(story):
+        assert openers[scene](values, visits, taken) == choices_open(story, scene, values, visits, taken)
 
 
 def test_explore_step_is_not_used_where_chance_decides(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from .abstract import forward_bounds
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
-from .explorestep import ExploreStep, applies
+from .explorestep import ExploreStep, applies, choice_openers
 from .findings import Plan, Report
 from .goals import Goals
 from .guided import guided_witnesses
@@ -29,7 +29,7 @@ from .keys import KeyFunction, projector_factory
 from .liveness import liveness, scenes_counted, without_unseen
 from .model import Choice, Story
 from .random_play import random_playthrough, sample
-from .runtime import GameError, StateParts, beginnings, choices_open, outcomes, step
+from .runtime import GameError, StateParts, beginnings, outcomes, step
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
 from .verdicts import (
     ABSTRACT,
@@ -177,6 +177,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
     # Scenes whose choices are all open in any state: no test to run per state.
     always_open = {sid: list(s.choices) for sid, s in story.scenes.items() if s.choices and _unconditional(s.choices)}
+    open_choices = choice_openers(story)
     choice_points = watch.choice_points if watch is not None else frozenset()  # scenes whose choices assume
     # A step counts visits to the scenes play reads and to those no game has reached
     # yet (to learn when one is): visit records are copied only when those change.
@@ -186,7 +187,7 @@ def _explore(story: Story, plan: Plan) -> Report:
             node, scene, values, visits, taken, stack = queue.popleft()
             if scene in choice_points:
                 watch.at_choice_point(node, depth[node], scene, values, visits, taken)  # type: ignore[union-attr]
-            choices = always_open.get(scene) or choices_open(story, scene, values, visits, taken)
+            choices = always_open.get(scene) or open_choices[scene](values, visits, taken)
             if not choices:
                 stuck_nodes.add(node)
                 if len(report.dead_ends) < 20:

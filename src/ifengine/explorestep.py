@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 
 from .expr import Effect
 from .model import Choice, Scene, Story
-from .runtime import MAX_HOPS, GameError, StateParts
+from .runtime import MAX_HOPS, GameError, StateParts, choices_open
 
 # Where a step starts, for the report of an assumption that fails on it: (depth, node, choice key).
 Where = tuple[int, int, str]
@@ -122,3 +122,46 @@ def _checks_by(shown: Shown) -> Callable[[Scene | Choice], Check | None]:
         return lambda values, visits, taken, where: shown(part, values, visits, where)
 
     return check_of
+
+
+OpenChoices = Callable[[tuple, Mapping[str, int], frozenset[str]], list[Choice]]
+
+
+def choice_openers(story: Story) -> dict[str, OpenChoices]:
+    """For each scene, `runtime.choices_open` for it, with each choice's tests looked up once.
+
+    The explorer asks once for every state it reaches. Where no regular
+    choice is open and the scene has fallbacks, the runtime's own rule decides.
+    """
+    return {sid: _opener(story, scene) for sid, scene in story.scenes.items()}
+
+
+def _opener(story: Story, scene: Scene) -> OpenChoices:
+    regular = tuple(
+        (
+            c,
+            c.key if c.once else None,
+            c.condition.test if c.condition is not None else None,
+            c.requirement.test if c.requirement is not None else None,
+        )
+        for c in scene.choices
+        if not c.fallback
+    )
+    fallbacks = any(c.fallback for c in scene.choices)
+    scene_id = scene.id
+
+    def open_choices(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> list[Choice]:
+        found = []
+        for choice, once_key, shown, usable in regular:
+            if once_key is not None and once_key in taken:
+                continue
+            if shown is not None and not shown(values, visits):
+                continue
+            if usable is not None and not usable(values, visits):
+                continue
+            found.append(choice)
+        if found or not fallbacks:
+            return found
+        return choices_open(story, scene_id, values, visits, taken)
+
+    return open_choices
