@@ -195,6 +195,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                 continue
             children = edges[node]
             known = len(visits)
+            next_depth = depth[node] + 1
             if chancy:
                 odds[node] = []
             for choice in choices:
@@ -204,11 +205,11 @@ def _explore(story: Story, plan: Plan) -> Report:
                     first_taken[choice_key] = (node, choice_key)
                 try:
                     if fast_step is not None:
-                        where = (depth[node] + 1, node, choice_key) if choice_key in steps else None
+                        where = (next_depth, node, choice_key) if choice_key in steps else None
                         results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, where),)
                     else:
                         hook = (
-                            watch.entered(node, depth[node] + 1, choice.key)
+                            watch.entered(node, next_depth, choice.key)
                             if watch is not None and choice.key in steps
                             else None
                         )
@@ -236,7 +237,7 @@ def _explore(story: Story, plan: Plan) -> Report:
                         children.append(ending_code[ending])
                         if ending not in ending_paths:
                             ending_paths[ending] = [*path_to(parents, via, node), choice.key]
-                        ending_depths.append(depth[node] + 1)
+                        ending_depths.append(next_depth)
                         continue
                     key_of, table = tables[next_scene]
                     key = key_of(next_values, next_visits, next_taken)
@@ -253,8 +254,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                     edges.append([])
                     children.append(child)
                     parents.append(node)
-                    via.append(choice.key)
-                    depth.append(depth[node] + 1)
+                    via.append(choice_key)
+                    depth.append(next_depth)
                     if child >= max_states:
                         raise _Stop(f"state limit of {max_states:,}")
                     if child % check_every == 0 and (reason := stop_reason()):
