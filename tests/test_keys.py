@@ -79,3 +79,33 @@ def test_a_key_reading_values_keeps_apart_the_visits_and_once_only_choices_it_re
         (values[1], reads_seen and bool(visits), reads_once and bool(taken)) for values, visits, taken in states
     }
     assert len({key(*state) for state in states}) == len(told_apart)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [set(), {("seen", "s0")}, {("once", "s0:end")}, {("seen", "s0"), ("seen", "end0"), ("once", "s0:end")}],
+    ids=["values", "seen", "once", "two-seen-and-once"],
+)
+def test_numbers_and_flags_read_whole_beside_a_coded_set_tell_apart_what_the_atoms_do(
+    story: Story, extra: set[tuple[str, ...]]
+) -> None:
+    key = projector(story, frozenset({("var", "x"), ("var", "f"), ("member", "s", "a"), *extra}))
+    sets = (NOTHING, frozenset({"a"}), frozenset({"b"}), frozenset({"a", "b"}))
+    visits_ = ({}, {"s0": 1}, {"end0": 1}, {"s0": 2, "end0": 1})
+    states = [
+        ((x, flag, members), visits, taken)
+        for x in range(4)
+        for flag in (False, True)
+        for members in sets
+        for visits in visits_
+        for taken in (NOTHING, frozenset({"s0:end"}))
+    ]
+
+    def named(values: tuple, visits: dict[str, int], taken: frozenset[str]) -> tuple:
+        """What the atoms name of a state, written out by hand."""
+        scenes = tuple(sorted(a[1] for a in extra if a[0] == "seen" and a[1] in visits))
+        return (values[0], values[1], "a" in values[2], scenes, bool(extra & {("once", "s0:end")}) and bool(taken))
+
+    keys = {key(*state) for state in states}
+    assert len(keys) == len({named(*state) for state in states})
+    assert all((key(*a) == key(*b)) == (named(*a) == named(*b)) for a in states[::7] for b in states[::5])

@@ -125,16 +125,21 @@ def projector(story: Story, atoms: frozenset[Atom], tables: _Tables | None = Non
             wholes.add(index)  # every member matters: the value itself is the key
         else:
             columns.append((index, tables.members(index, frozenset(live))))
-    columns += [(index, tables.whole(index)) for index in wholes]
     columns += [(index, tables.compared(index, tuple(sorted(tests)))) for index, tests in compared.items()]
+    seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
+    counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
+    once = frozenset(a[1] for a in atoms if a[0] == "once")
+    # A whole number, flag or enum is its own code (small ints, True/False and interned names):
+    # with two or more of them next to coded columns, they go into the key as they are, without a lookup.
+    direct = sorted(index for index in wholes if tables.variables[index].type != "set")
+    if len(direct) >= 2 and not counts and len(columns) + len(wholes) > len(direct):
+        columns += [(index, tables.whole(index)) for index in wholes if index not in direct]
+        columns.sort(key=lambda column: column[0])
+        codes = tuple(table for _, table in columns)
+        return _direct_and_coded_key(itemgetter(*direct), itemgetter(*(i for i, _ in columns), 0), codes, seen, once)
+    columns += [(index, tables.whole(index)) for index in wholes]
     columns.sort(key=lambda column: column[0])
-    return _key_function(
-        [index for index, _ in columns],
-        tuple(table for _, table in columns),
-        tuple(sorted(a[1] for a in atoms if a[0] == "seen")),
-        tuple(sorted(a[1] for a in atoms if a[0] == "visits")),
-        frozenset(a[1] for a in atoms if a[0] == "once"),
-    )
+    return _key_function([index for index, _ in columns], tuple(table for _, table in columns), seen, counts, once)
 
 
 def _key_function(
@@ -185,3 +190,40 @@ def _flat_key(
         return lambda values, visits, taken: (*map(getitem, codes, pick(values)), seen in visits)
     assert once is not None
     return lambda values, visits, taken: (*map(getitem, codes, pick(values)), once[taken])
+
+
+def _direct_and_coded_key(
+    direct: Callable[[tuple], tuple],
+    pick: Callable[[tuple], tuple],
+    codes: tuple[dict[Any, int], ...],
+    seen: tuple[str, ...],
+    once: frozenset[str],
+) -> KeyFunction:
+    """The values read whole as they are, the others' codes, then the scenes seen and once-only choices' code.
+
+    The bundled story's commonest keys: a closure for each shape, one flat tuple.
+    """
+    getitem = dict.__getitem__
+    taken_codes = Codes(once.__and__)
+    if len(seen) == 1:
+        scene = seen[0]
+        if once:
+            return lambda v, visits, taken: (
+                *direct(v),
+                *map(getitem, codes, pick(v)),
+                scene in visits,
+                taken_codes[taken],
+            )
+        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), scene in visits)
+    if seen:
+        if once:
+            return lambda v, visits, taken: (
+                *direct(v),
+                *map(getitem, codes, pick(v)),
+                *map(visits.__contains__, seen),
+                taken_codes[taken],
+            )
+        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), *map(visits.__contains__, seen))
+    if once:
+        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), taken_codes[taken])
+    return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)))
