@@ -93,3 +93,21 @@ def test_explore_step_applies_the_effects_in_a_scenes_prose_and_after_it(tmp_pat
     got = ExploreStep(story)(go, parts[1], parts[2], parts[3], scenes_counted(story))
     assert got[:2] == step(story, go, parts[1], parts[2], parts[3], (), (), scenes_counted(story))[:2]
     assert got[1][:2] == (2, True)
+
+
+def test_explore_step_gives_one_object_for_equal_set_values(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(
+        "scenes:\n  s0:\n    choices:\n"
+        "      - text: One\n        do: [s += a]\n        goto: s1\n"
+        "      - text: Two\n        do: [s += a]\n        goto: s1\n"
+        "  s1:\n    choices:\n      - text: End\n        goto: end0\n"
+        "  end0:\n    ending: e0\n  end1:\n    ending: e1\n"
+    )
+    story = load_story(str(tmp_path))
+    parts = begin(story)
+    one, two = choices_open(story, parts[0], parts[1], parts[2], parts[3])
+    fast = ExploreStep(story)
+    after_one = fast(one, parts[1], parts[2], parts[3], scenes_counted(story))[1]
+    after_two = fast(two, parts[1], parts[2], parts[3], scenes_counted(story))[1]
+    assert after_one[2] == frozenset({"a"}) and after_one[2] is after_two[2]

@@ -31,10 +31,18 @@ def applies(story: Story) -> bool:
     return not (story.uses_chance or story.uses_calls or story.scoped)
 
 
-def _applied(effects: tuple[Effect, ...], values: tuple, visits: Mapping[str, int]) -> tuple:
+# Each set variable's index, and one object for each of its values met so far.
+Canon = tuple[tuple[int, dict[frozenset[str], frozenset[str]]], ...]
+
+
+def _applied(effects: tuple[Effect, ...], values: tuple, visits: Mapping[str, int], sets: Canon) -> tuple:
+    """The values after the effects, each set value as the one object kept for it (see `ExploreStep`)."""
     new = list(values)
     for effect in effects:
         effect.apply(new, visits)
+    for index, canon in sets:
+        value = new[index]
+        new[index] = canon.setdefault(value, value)
     return tuple(new)
 
 
@@ -42,7 +50,7 @@ class ExploreStep:
     """`runtime.step(story, choice, values, visits, taken, (), (), counted, hook)` for a story that `applies`.
 
     Assumptions are checked through `check_of` (`AssumptionWatch.check_of`: each
-    scene's and reply's memoised check), or else by handing what carries one to
+    scene's and reply's compiled check), or else by handing what carries one to
     `shown` (as the runtime's hook is); with neither, nothing is checked.
     """
 
@@ -56,6 +64,9 @@ class ExploreStep:
         # The check is None at a scene without an assumption: it has nothing to tell.
         self.plans = {sid: (s, s.effects, s.later, found(s), s.routes, s.straight) for sid, s in story.scenes.items()}
         self.replies = {c.key: check for c in story.all_choices() if (check := found(c)) is not None}
+        # One object for each value of a set variable: the merge keys look set values up in
+        # tables for every state after, and a set found by identity is not compared member by member.
+        self.sets: Canon = tuple((v.index, {}) for v in story.variables.values() if v.type == "set")
 
     def __call__(
         self,
@@ -68,7 +79,7 @@ class ExploreStep:
     ) -> StateParts:
         """The next state; with `where`, the assumptions of what the step shows are checked."""
         if choice.effects:
-            values = _applied(choice.effects, values, visits)
+            values = _applied(choice.effects, values, visits, self.sets)
         if choice.once:
             taken = taken | {choice.key}
         if where is not None and choice.key in self.replies:
@@ -85,12 +96,12 @@ class ExploreStep:
                     visits = dict(visits)
                 visits[scene_id] = visits.get(scene_id, 0) + 1  # type: ignore[index]
             if effects:
-                values = _applied(effects, values, visits)
+                values = _applied(effects, values, visits, self.sets)
             if check is not None and where is not None:
                 check(values, visits, taken, where)
             if later:
                 for more, _ in later:
-                    values = _applied(more, values, visits)
+                    values = _applied(more, values, visits, self.sets)
             if not routes:
                 return (scene_id, values, visits, taken, (), (), scene.ending, ())
             if straight:
