@@ -361,3 +361,12 @@ def test_a_record_for_other_files_means_a_full_load(tmp_path: Path) -> None:
     data["files"] = [["other.yaml", list(data["files"][0][1])]]
     path.write_text(json.dumps(data))
     assert _on_demand(LIGHTHOUSE, tmp_path).summary is None
+
+
+def test_asking_whether_a_scene_exists_compiles_nothing(bundled_pair: tuple[Story, Story]) -> None:
+    full, quick = bundled_pair
+    scenes = quick.scenes
+    assert isinstance(scenes, ScenesOnDemand)
+    top_level = [sid for sid, scene in full.scenes.items() if not scene.parent]
+    assert all(sid in scenes for sid in top_level) and "no_such_scene" not in scenes
+    assert scenes.compiled() == 0

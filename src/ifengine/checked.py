@@ -28,7 +28,7 @@ import hashlib
 import os
 from typing import NamedTuple
 
-from .model import RETURN, Story, Summary
+from .model import Story, Summary, returns
 from .names import is_portable_story_id
 from .savejson import Damaged, parse_json, read_text
 from .state import counted_scenes
@@ -59,7 +59,7 @@ def engine_key() -> str:
         here = os.path.dirname(os.path.abspath(__file__))
         digest = hashlib.sha256()
         for folder, subfolders, names in os.walk(here):
-            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            subfolders[:] = sorted(d for d in subfolders if d not in ("__pycache__", "stories"))  # code only
             for name in sorted(names):
                 if name.endswith(".py"):
                     info = os.stat(os.path.join(folder, name))
@@ -71,14 +71,8 @@ def engine_key() -> str:
 
 def summarise(story: Story) -> Summary:
     """The whole-story facts play needs, from a story loaded in full."""
-    ways = [(scene.id, way) for scene in story.scenes.values() for way in scene.ways]
-    return Summary(
-        counted=counted_scenes(story),
-        uses_chance=story.uses_chance,
-        uses_calls=story.uses_calls,
-        returns_to=tuple(sorted({w.goto for _, w in ways if w.call and w.goto != RETURN})),
-        returning=frozenset(sid for sid, w in ways if w.goto == RETURN and not w.call),
-    )
+    returns_to, returning = returns(story.scenes.values())
+    return Summary(counted_scenes(story), story.uses_chance, story.uses_calls, returns_to, returning)
 
 
 def file_index(story: Story) -> FileIndex | None:
@@ -144,7 +138,7 @@ def shipped(root: str, fingerprint: str) -> Checked | None:
     so a release's records always match its engine. Any other folder's is ignored.
     """
     real = os.path.realpath(root)
-    if os.path.dirname(real) not in _bundled_folders():
+    if os.path.dirname(real) not in bundled_folders():
         return None
     path = os.path.join(real, SHIPPED_NAME)
     return _read(path, fingerprint, SHIPPED_ENGINE) if os.path.lexists(path) else None
@@ -158,7 +152,8 @@ def ship(root: str) -> None:
     write_atomically(os.path.join(root, SHIPPED_NAME), record_text(load_story(root), SHIPPED_ENGINE))
 
 
-def _bundled_folders() -> tuple[str, ...]:
+def bundled_folders() -> tuple[str, ...]:
+    """Where the stories that ship with ifengine are: inside the wheel, or in a source checkout."""
     here = os.path.dirname(os.path.realpath(__file__))
     return (os.path.join(here, "stories"), os.path.realpath(os.path.join(here, "..", "..", "story")))
 

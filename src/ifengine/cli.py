@@ -123,14 +123,14 @@ def _memory_in_use() -> int:
 
 def bundled_story() -> str:
     """The story shipped with ifengine: inside the wheel, or in a source checkout."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    for candidate in (
-        os.path.join(here, "stories", DEFAULT_STORY),
-        os.path.join(here, "..", "..", "story", DEFAULT_STORY),
-    ):
+    from .checked import bundled_folders
+
+    folders = bundled_folders()
+    for folder in folders:
+        candidate = os.path.join(folder, DEFAULT_STORY)
         if os.path.isfile(os.path.join(candidate, "story.yaml")):
-            return os.path.normpath(candidate)
-    return os.path.join(here, "stories", DEFAULT_STORY)
+            return candidate
+    return os.path.join(folders[0], DEFAULT_STORY)
 
 
 DEFAULT_STORY = "no-one-saw-us-leave"

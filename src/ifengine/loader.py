@@ -22,7 +22,7 @@ from . import schema
 from .checked import RECORD_NAME, Checked
 from .diagnostics import Diagnostic, Pos, StoryError, error, has_errors, suggest, warning
 from .expr import Condition, Effect, Env, ExprError, compile_condition, compile_effect
-from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Summary, Variable
+from .model import RETURN, Assumption, Choice, Ending, Episode, Member, Route, Scene, Story, Summary, Variable, returns
 from .names import STORY_ID as STORY_ID  # re-exported: the JSON schema names it
 from .names import is_portable_story_id
 from .ondemand import ScenesOnDemand
@@ -735,14 +735,14 @@ class _Loader:
         With the record's list of each file's scenes, a file is parsed only when one of its scenes is needed.
         """
         by_id = {r[1]: r for r in raw}
-        file_of = {sid: name for name, sids in known.files or () for sid in sids}
+        recorded = dict(known.files or ())  # file name -> its scene ids, in order
+        file_of = {sid: name for name, sids in recorded.items() for sid in sids}
 
         def scene_as_read(top: str) -> _Raw:
             if top not in by_id:
                 name = file_of[top]
                 found = self.file_scenes(name, contents[name], {})
-                recorded = [sid for n, sids in known.files or () if n == name for sid in sids]
-                if [r[1] for r in found] != recorded or has_errors(self.ctx.diagnostics):
+                if tuple(r[1] for r in found) != recorded[name] or has_errors(self.ctx.diagnostics):
                     why = error(
                         Pos(os.path.join(self.root, name)),
                         "the file's scenes are not those recorded when the story was checked",
@@ -769,8 +769,7 @@ class _Loader:
                 made[sid] = replace(made[sid], returns_to=summary.returns_to)
             return made
 
-        order = tuple(by_id) if known.files is None else tuple(sid for _, sids in known.files for sid in sids)
-        return ScenesOnDemand(order, build)
+        return ScenesOnDemand(tuple(by_id) if not recorded else tuple(file_of), build)
 
     def status_line(self, manifest: Map) -> str:
         value = manifest.get("status_line", "numbers")
@@ -1207,11 +1206,9 @@ def _not_a_file(path: str) -> str:
 
 def _with_returns(scenes: dict[str, Scene]) -> dict[str, Scene]:
     """Tell each scene that returns where a return may go: every call's way on (what the explorer follows)."""
-    ways = [(s.id, w) for s in scenes.values() for w in s.ways]
-    points = sorted({w.goto for _, w in ways if w.call and w.goto != RETURN})
-    returning = {sid for sid, w in ways if w.goto == RETURN and not w.call}
+    points, returning = returns(scenes.values())
     for sid in returning:
-        scenes[sid] = replace(scenes[sid], returns_to=tuple(points))
+        scenes[sid] = replace(scenes[sid], returns_to=points)
     return scenes
 
 

@@ -7,7 +7,7 @@ runtime never parses anything while a game is played.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -234,6 +234,13 @@ class Scene:
             else:
                 found.append(way.goto)
         return tuple(found)
+
+
+def returns(scenes: Iterable[Scene]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Where a return may go (every call's way on, sorted) and which scenes return: what the explorer follows."""
+    ways = [(scene.id, way) for scene in scenes for way in scene.ways]
+    points = tuple(sorted({w.goto for _, w in ways if w.call and w.goto != RETURN}))
+    return points, frozenset(sid for sid, w in ways if w.goto == RETURN and not w.call)
 
 
 class Summary(NamedTuple):
