@@ -26,11 +26,6 @@ from test_weave import CALLS, MANIFEST, NESTED
 BUNDLED = REPO / "story" / "no-one-saw-us-leave"
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def _recorded(saves: Path, story: Story) -> None:
     SaveStore(str(saves), story).write_own(checked.RECORD_NAME, checked.record_text(story))
 
@@ -207,18 +202,18 @@ def _authors_copy(tmp_path: Path) -> Path:
 def test_a_story_remembered_after_a_full_load_starts_on_demand_next_time(tmp_path: Path) -> None:
     root = _authors_copy(tmp_path)
     options = PlayOptions(saves=str(tmp_path / "saves"))
-    first = load(str(root), options, stdin=Terminal())
+    first = load(str(root), options)
     assert first.summary is None
     remember(first, str(tmp_path / "saves"))
     assert _record_file(tmp_path / "saves", first).is_file()
-    second = load(str(root), options, stdin=Terminal())
+    second = load(str(root), options)
     assert second.summary is not None
     remember(second, str(tmp_path / "saves"))  # nothing to do: it came from the record
 
 
 def test_piped_play_writes_no_record(tmp_path: Path) -> None:
     root = _authors_copy(tmp_path)
-    story = load(str(root), PlayOptions(saves=str(tmp_path / "saves")), stdin=io.StringIO())
+    story = load(str(root), PlayOptions(saves=str(tmp_path / "saves")))
     assert story.summary is None
     code = play(story, PlayOptions(saves=str(tmp_path / "saves")), stdin=io.StringIO("quit\n"), stdout=io.StringIO())
     assert code == 0 and not (tmp_path / "saves" / story.id / checked.RECORD_NAME).exists()
@@ -260,7 +255,7 @@ def test_each_bundled_story_ships_the_record_a_full_load_gives(name: str) -> Non
 
 
 def test_a_bundled_story_starts_on_demand_from_its_first_start(tmp_path: Path) -> None:
-    story = load(str(BUNDLED), PlayOptions(saves=str(tmp_path)), stdin=Terminal())
+    story = load(str(BUNDLED), PlayOptions(saves=str(tmp_path)))
     assert story.summary is not None
     assert not tmp_path.joinpath(story.id).exists()  # nothing to record: the story came checked
 

@@ -58,9 +58,7 @@ def _recorder(path: str) -> Recorder:
     return write
 
 
-def load(
-    path: str, options: PlayOptions, stdin: TextIO | None = None, environ: Mapping[str, str] | None = None
-) -> Story:
+def load(path: str, options: PlayOptions, environ: Mapping[str, str] | None = None) -> Story:
     """The story to play: compiled scene by scene as play reaches it when the saves folder
     records it checked clean as it is now (`checked.py`), else loaded and checked in full.
     """
