@@ -217,6 +217,39 @@ def test_states_an_assumption_tells_apart_are_not_merged(make_story: StoryFactor
     assert (verdict.verdict, verdict.path) == ("broken", ["hall:search-the-desk", "street:call-the-number"])
 
 
+def test_an_assumption_is_judged_on_the_values_before_the_scenes_after_effects(make_story: StoryFactory) -> None:
+    # `porch` shows its text, then sets `late`: states that differ in `late` before it
+    # must not be merged at `mid`, or the first one reached (late) hides the failure.
+    scenes = """\
+scenes:
+  hall:
+    text: A hall.
+    choices:
+      - text: Search the desk
+        do: late = true
+        goto: mid
+      - text: Leave
+        goto: mid
+  mid:
+    text: A corridor.
+    choices:
+      - text: Go on
+        goto: porch
+  porch:
+    assumes: late
+    text: You are late.
+    after: late = true
+    choices:
+      - text: Go in
+        goto: office
+  office:
+    text: An office.
+    ending: done
+"""
+    (verdict,) = explore(load_story(str(make_story(MANIFEST, scenes=scenes)))).assumptions
+    assert (verdict.verdict, verdict.path) == ("broken", ["hall:leave", "mid:go-on"])
+
+
 def test_play_goes_on_past_a_broken_assumption(make_story: StoryFactory) -> None:
     story = load_story(str(make_story(MANIFEST, scenes=SCENES)))
     turn = choose(story, choose(story, start(story).state, "hall:leave").state, "street:call-the-number")

@@ -179,7 +179,7 @@ MARK = re.compile(r"\[(\d+):(yes|no)\]")
 
 
 def random_story_with_assumptions(rng: random.Random) -> str:
-    """`random_story` with `assumes:` and `{assume}` tags sprinkled on scenes, choices and replies.
+    """`random_story` with `assumes:` and `{assume}` tags sprinkled on scenes, choices and replies, and `after:`.
 
     Next to each assumption the prose also shows `[k:{condition}]`, which the
     renderer turns into `[k:yes]` or `[k:no]` exactly where and when the
@@ -213,6 +213,8 @@ def random_story_with_assumptions(rng: random.Random) -> str:
                 out.append(f"    assumes: {condition}")
                 text = tag(condition, False)
             out.append(f'    text: "{scene.group(1)} {text}{prose()}"')
+            if rng.random() < 0.3:  # shown before these: the assumptions must be judged on the values before
+                out.append(f"    after: [{rng.choice(EFFECTS)}]")
         elif choice:
             condition = rng.choice(CONDITIONS) if rng.random() < 0.4 else ""
             text = tag(condition, False) if condition else ""

@@ -160,7 +160,10 @@ def liveness(story: Story) -> Liveness:
                     after.add(("once", choice.key))
                 after |= edge
             choice_point[sid] = after
-        new = _transfer(scene.all_effects, after | entry_reads(scene), bounds)
+        # The scene's `assumes:` and text are checked after its `do:` and before the effects in and
+        # after its prose (`{do}`, `after:`), which the choice point and the routes come after.
+        shown = _transfer((e for effects, _ in scene.later for e in effects), after, bounds) | entry_reads(scene)
+        new = _transfer(scene.effects, shown, bounds)
         new.discard(("seen", sid))
         # Sets only grow (more atoms only split states more finely, which is
         # always sound), so the passes end even where a step's comparisons
