@@ -21,7 +21,7 @@ from .abstract import forward_bounds
 from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
-from .explorestep import ExploreStep, applies, choice_openers
+from .explorestep import ExploreStep, applies, choice_openers, twins
 from .findings import Plan, Report
 from .goals import Goals
 from .guided import guided_witnesses
@@ -171,9 +171,10 @@ def _explore(story: Story, plan: Plan) -> Report:
         queue.append((node, first[0], first[1], _counted(first[2], keep[first[0]]), first[3], first[7]))
     chancy = story.uses_chance
     # The bound method, not the instance: a call through the type's __call__ slot costs more, a million times.
-    fast_step = (
-        ExploreStep(story, check_of=watch.check_of if watch is not None else None).__call__ if applies(story) else None
-    )
+    stepper = ExploreStep(story, check_of=watch.check_of if watch is not None else None) if applies(story) else None
+    fast_step = stepper.__call__ if stepper is not None else None
+    # A choice stepped like one before it from the same node gets that one's child (see `twins`).
+    twin_of = twins(story, stepper) if stepper is not None else {}
     steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
     # Scenes whose choices are all open in any state: no test to run per state.
     always_open = {sid: list(s.choices) for sid, s in story.scenes.items() if s.choices and _unconditional(s.choices)}
@@ -198,11 +199,19 @@ def _explore(story: Story, plan: Plan) -> Report:
             next_depth = depth[node] + 1
             if chancy:
                 odds[node] = []
+            made: dict[str, int] | None = None  # each twin group's child from this node
             for choice in choices:
                 choice_key = choice.key
                 if choice_key not in taken_choices:
                     taken_choices.add(choice_key)
                     first_taken[choice_key] = (node, choice_key)
+                twin = twin_of.get(choice_key)
+                if twin is not None:
+                    if made is None:
+                        made = {}
+                    elif twin in made:
+                        children.append(made[twin])
+                        continue
                 try:
                     if fast_step is not None:
                         where = (next_depth, node, choice_key) if choice_key in steps else None
@@ -235,6 +244,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                                     watching.discard(sid)  # reached: watched no more, unless play reads its count
                     if ending is not None:
                         children.append(ending_code[ending])
+                        if twin is not None:
+                            made[twin] = ending_code[ending]  # type: ignore[index]  # made is a dict with a twin
                         if ending not in ending_paths:
                             ending_paths[ending] = [*path_to(parents, via, node), choice.key]
                         ending_depths.append(next_depth)
@@ -246,6 +257,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                     child = table.get(key)
                     if child is not None:
                         children.append(child)
+                        if twin is not None:
+                            made[twin] = child  # type: ignore[index]
                         continue
                     child = len(edges)
                     table[key] = child
@@ -253,6 +266,8 @@ def _explore(story: Story, plan: Plan) -> Report:
                         next_visits = _counted(next_visits, keep[next_scene])
                     edges.append([])
                     children.append(child)
+                    if twin is not None:
+                        made[twin] = child  # type: ignore[index]
                     parents.append(node)
                     via.append(choice_key)
                     depth.append(next_depth)

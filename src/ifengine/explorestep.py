@@ -120,6 +120,27 @@ class ExploreStep:
         )
 
 
+def twins(story: Story, step: ExploreStep) -> dict[str, str]:
+    """Choices whose steps always give the same state as another choice of their scene, each to its group's first.
+
+    On the bundled story one step in eight is a choice that differs from another
+    only in its words (the same `goto`, the same effects): the explorer steps
+    one of them and gives the others the same child. A once-only choice (it
+    marks itself taken) or one whose reply carries an assumption (checked per
+    choice) is never a twin. Only for this step: it reads nothing else of a choice.
+    """
+    groups: dict[str, str] = {}
+    for scene in story.scenes.values():
+        alike: dict[tuple, list[str]] = {}
+        for c in scene.choices:
+            if not c.once and c.key not in step.replies:
+                alike.setdefault((c.goto, c.effects), []).append(c.key)
+        for keys in alike.values():
+            if len(keys) > 1:
+                groups.update(dict.fromkeys(keys, keys[0]))
+    return groups
+
+
 def _checks_by(shown: Shown) -> Callable[[Scene | Choice], Check | None]:
     """Checks that hand each scene or reply carrying an assumption to `shown`."""
 
