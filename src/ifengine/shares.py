@@ -47,21 +47,36 @@ def exact_or_sampled_shares(
     totals = [0.0] * len(ending_ids)
     stuck_total = 0.0
     done = 0
+    pop, push = ready.pop, ready.append
     while ready:
-        node = ready.pop()
+        node = pop()
         done += 1
-        p = prob[node]
         children = edges[node]
         if not children:
             if node in stuck:
-                stuck_total += p
+                stuck_total += prob[node]
             continue
-        share = p / len(children)
-        weights = odds.get(node)
         further = longest[node] + 1
-        for i, child in enumerate(children):
-            if weights is not None:
-                share = p * float(weights[i])
+        weights = odds.get(node) if odds else None
+        if weights is None:  # the common case, kept to the fewest steps an edge
+            share = prob[node] / len(children)
+            for child in children:
+                if child < 0:
+                    totals[-child - 1] += share
+                    if further > longest_game:
+                        longest_game = further
+                    continue
+                prob[child] += share
+                if further > longest[child]:
+                    longest[child] = further
+                left = indegree[child] - 1
+                indegree[child] = left
+                if not left:
+                    push(child)
+            continue
+        p = prob[node]
+        for child, weight in zip(children, weights, strict=True):
+            share = p * float(weight)
             if child < 0:
                 totals[-child - 1] += share
                 if further > longest_game:
@@ -72,7 +87,7 @@ def exact_or_sampled_shares(
                 longest[child] = further
             indegree[child] -= 1
             if indegree[child] == 0:
-                ready.append(child)
+                push(child)
     if done != len(edges):
         report.loops, report.longest = True, 0
         _sample_shares(story, report, plan)
