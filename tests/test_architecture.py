@@ -21,6 +21,7 @@ CORE = [
     "explorestep",
     "keys",
     "abstract",
+    "assumeproofs",
     "abstractvalues",
     "directed",
     "guided",

@@ -13,6 +13,7 @@ from ifengine.check import check_story
 from ifengine.jsonschema import story_schema
 from ifengine.loader import read_story
 from ifengine.runtime import choose, start
+from ifengine.verdicts import ABSTRACT, EXHAUSTIVE
 
 CLI = Callable[..., tuple[int, str, str]]
 
@@ -148,12 +149,24 @@ def test_check_warns_of_an_assumption_that_is_never_true(make_story: StoryFactor
 # --- explore ---------------------------------------------------------------------------
 
 
-def test_an_assumption_that_always_holds_is_proven(make_story: StoryFactory) -> None:
+def test_an_assumption_the_forward_analysis_shows_is_proven_before_the_search(make_story: StoryFactory) -> None:
+    # `hall` is the start: every way into `office` has seen it.
     report = explore(load_story(str(make_story(MANIFEST, scenes=PROVEN))))
     (verdict,) = report.assumptions
-    # Both ways out of `street` step alike into `office` (the same goto, no effects): one evaluation.
-    assert (verdict.verdict, verdict.checked, verdict.path) == ("proven", 1, None)
+    assert (verdict.verdict, verdict.checked, verdict.path, verdict.method) == ("proven", 0, None, ABSTRACT)
     assert report.ok
+
+
+# True in each of the two states `street` is entered with (the desk searched or not), but the
+# forward analysis keeps no link between two variables: only the search can prove it.
+TOGETHER = "(late and card in pockets) or (not late and card not in pockets)"
+
+
+def test_an_assumption_only_the_search_can_prove_is_proven_by_it(make_story: StoryFactory) -> None:
+    scenes = PROVEN.replace("  street:\n", f"  street:\n    assumes: {TOGETHER}\n")
+    report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
+    verdicts = {v.assumption.where: (v.verdict, v.checked, v.method) for v in report.assumptions}
+    assert verdicts["scene 'street'"] == ("proven", 2, EXHAUSTIVE)
 
 
 def test_a_broken_assumption_gives_the_shortest_path_to_it(make_story: StoryFactory) -> None:
@@ -166,9 +179,17 @@ def test_a_broken_assumption_gives_the_shortest_path_to_it(make_story: StoryFact
 
 
 def test_an_incomplete_search_proves_nothing(make_story: StoryFactory) -> None:
+    scenes = PROVEN.replace("  street:\n", f"  street:\n    assumes: {TOGETHER}\n")
+    report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))), max_states=1)
+    assert not report.complete
+    verdicts = {v.assumption.where: (v.verdict, v.method) for v in report.assumptions}
+    assert verdicts["scene 'street'"] == ("unknown", None)
+
+
+def test_a_proof_before_the_search_stands_when_the_search_stops_early(make_story: StoryFactory) -> None:
     report = explore(load_story(str(make_story(MANIFEST, scenes=PROVEN))), max_states=1)
     assert not report.complete
-    assert [v.verdict for v in report.assumptions] == ["unknown"]
+    assert [(v.verdict, v.method) for v in report.assumptions] == [("proven", ABSTRACT)]
 
 
 def test_a_scene_passed_through_by_route_is_checked(make_story: StoryFactory) -> None:
@@ -189,7 +210,8 @@ def test_a_reply_tag_is_checked_after_the_choices_effects(make_story: StoryFacto
     )
     report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
     reply = [v for v in report.assumptions if v.assumption.where.startswith("reply")]
-    assert [(v.verdict, v.checked) for v in reply] == [("proven", 1)]
+    # Before the choice's `late = true` it would not hold, so the analysis could not prove it there.
+    assert [(v.verdict, v.method) for v in reply] == [("proven", ABSTRACT)]
 
 
 def test_a_scenes_own_assumption_is_checked_every_time_and_its_tag_only_when_shown(make_story: StoryFactory) -> None:
@@ -197,11 +219,11 @@ def test_a_scenes_own_assumption_is_checked_every_time_and_its_tag_only_when_sho
     scenes = PROVEN.replace(
         "      You step out.\n",
         "      You step out.{if card in pockets}{assume late}Late.{/if}\n",
-    ).replace("  street:\n", "  street:\n    assumes: seen(hall)\n")
+    ).replace("  street:\n", f"  street:\n    assumes: {TOGETHER}\n")
     report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
-    checked = {v.assumption.where: (v.verdict, v.checked) for v in report.assumptions}
-    assert checked["scene 'street'"] == ("proven", 2)
-    assert checked["text of scene 'street'"] == ("proven", 1)
+    checked = {v.assumption.where: (v.verdict, v.checked, v.method) for v in report.assumptions}
+    assert checked["scene 'street'"] == ("proven", 2, EXHAUSTIVE)
+    assert checked["text of scene 'street'"] == ("proven", 1, EXHAUSTIVE)
 
 
 def test_states_an_assumption_tells_apart_are_not_merged(make_story: StoryFactory) -> None:
@@ -273,7 +295,7 @@ def test_explore_prints_a_broken_assumption_at_its_line_and_exits_1(make_story: 
         f"  {root}/scenes.yaml:13:7: text of scene 'street' assumes 'card in pockets', which fails after hall:leave"
         in out.splitlines()
     )
-    assert "Assumptions: 1 of 3 proven." in out
+    assert "Assumptions: 1 of 3 proven (1 of them by abstract interpretation, before the search)." in out
 
 
 def test_explore_json_lists_every_assumption_with_its_verdict(make_story: StoryFactory, cli: CLI) -> None:
@@ -286,9 +308,11 @@ def test_explore_json_lists_every_assumption_with_its_verdict(make_story: StoryF
         "where": "scene 'office'",
         "assumes": "seen(hall)",
         "verdict": "proven",
-        "checked": 2,  # two states at street; its two ways out step alike (one evaluation each)
+        "checked": 0,
         "path": None,
+        "method": "abstract interpretation",
     }
+    assert data["assumptions"][0]["method"] == "exhaustive search"
     assert [a["verdict"] for a in data["assumptions"]] == ["broken", "broken", "proven"]
 
 

@@ -275,3 +275,7 @@ def test_assumption_verdicts_match_brute_force(tmp_path: Path, seed: int) -> Non
     for k, verdict in broken.items():
         assert verdict.path is not None and len(verdict.path) == brute.fails[k]
         assert _fails_at_end(story, verdict.path, k)
+    # Stopped after two states, the search proves nothing more, but what was proven before it began stands.
+    early = explore(story, max_states=2, sample_games=10).assumptions
+    assert all(k not in brute.fails for k, v in enumerate(early) if v.verdict == "proven")
+    assert all(k in brute.fails for k, v in enumerate(early) if v.verdict == "broken")

@@ -19,27 +19,32 @@ from typing import Any
 from .expr import Atom
 from .model import Assumption, Choice, Scene, Story
 from .text import Template
+from .verdicts import ABSTRACT, EXHAUSTIVE
 
 # --- what the explorer's liveness must keep ----------------------------------------
 
 
-def _reads(assumptions: Iterable[Assumption | None]) -> set[Atom]:
-    return {atom for a in assumptions if a is not None for atom in a.reads}
+# `settled`: the `id()` of assumptions already proven (see `assumeproofs`), which need no state kept.
+NONE_SETTLED: frozenset[int] = frozenset()
 
 
-def entry_reads(scene: Scene) -> set[Atom]:
+def _reads(assumptions: Iterable[Assumption | None], settled: frozenset[int]) -> set[Atom]:
+    return {atom for a in assumptions if a is not None and id(a) not in settled for atom in a.reads}
+
+
+def entry_reads(scene: Scene, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
     """Read when the scene is entered, after its effects: `assumes:` and its text's tags."""
-    return _reads((scene.assumes, *scene.text_assumes))
+    return _reads((scene.assumes, *scene.text_assumes), settled)
 
 
-def choice_point_reads(choice: Choice) -> set[Atom]:
+def choice_point_reads(choice: Choice, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
     """Read at the choice point when the choice is shown: `assumes:` and its text's tags."""
-    return _reads((choice.assumes, *choice.text_assumes))
+    return _reads((choice.assumes, *choice.text_assumes), settled)
 
 
-def reply_reads(choice: Choice) -> set[Atom]:
+def reply_reads(choice: Choice, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
     """Read after the choice's effects, when its reply is shown."""
-    return _reads(choice.reply_assumes)
+    return _reads(choice.reply_assumes, settled)
 
 
 # --- verdicts ------------------------------------------------------------------------
@@ -50,14 +55,17 @@ class Verdict:
     """What the search settled about one assumption.
 
     `proven`: it held in every state where it was active and the search was
-    complete; `broken`: `path` leads from the start to a state where it fails;
-    `unknown`: it held wherever it was checked, but the search stopped early.
+    complete, or it holds in every state the forward analysis allows there
+    (`method` says which); `broken`: `path` leads from the start to a state
+    where it fails; `unknown`: it held wherever it was checked, but the search
+    stopped early.
     """
 
     assumption: Assumption
     verdict: str
     checked: int
     path: list[str] | None = None
+    method: str | None = None  # what settled it (`verdicts.EXHAUSTIVE` or `ABSTRACT`); None while unknown
 
     def to_data(self) -> dict[str, Any]:
         a = self.assumption
@@ -68,6 +76,7 @@ class Verdict:
             "verdict": self.verdict,
             "checked": self.checked,
             "path": self.path,
+            "method": self.method,
         }
 
 
@@ -88,9 +97,10 @@ def _shown(scene: Scene, values: tuple, visits: Mapping[str, int], taken: frozen
     return regular + [c for c in scene.choices if c.fallback and shown(c) and open_(c)]
 
 
-def _step_shows_assumptions(story: Story, choice: Choice) -> bool:
-    """Whether taking `choice` can check an assumption: its reply's, or a scene's passed before the next choice."""
-    if choice.reply_assumes:
+def _step_shows_assumptions(story: Story, choice: Choice, checked: Callable[[Assumption | None], bool]) -> bool:
+    """Whether taking `choice` can check an assumption (one `checked` says is): its reply's, or a scene's
+    passed before the next choice."""
+    if any(map(checked, choice.reply_assumes)):
         return True
     scene = story.scenes.get(choice.scene)
     todo = list(scene.next_of(choice)) if scene is not None else []
@@ -101,7 +111,7 @@ def _step_shows_assumptions(story: Story, choice: Choice) -> bool:
             continue
         seen.add(sid)
         passed = story.scenes[sid]
-        if passed.assumes is not None or passed.text_assumes:
+        if checked(passed.assumes) or any(map(checked, passed.text_assumes)):
             return True
         todo.extend(passed.route_targets)
     return False
@@ -119,8 +129,11 @@ def _compiled_check(
     index: dict[int, int],
     checked: list[int],
     failure: list[Where | None],
+    settled: frozenset[int],
 ) -> Check:
     """One place's check as a closure over its tests: `fixed` always, `tags` as the template shows them.
+
+    `fixed` holds no settled assumption; a settled tag is passed over.
 
     Called about a million times on the bundled story, so the common case (one
     assumption, no prose tags) has a closure of its own.
@@ -132,6 +145,8 @@ def _compiled_check(
             failure[i] = where
 
     text, tagged = tags
+    if all(id(a) in settled for a in tagged):
+        tagged = ()
     if len(fixed) == 1 and not tagged:
         [(only, test)] = [(index[id(a)], a.condition.test) for a in fixed]
 
@@ -142,7 +157,7 @@ def _compiled_check(
 
         return check_one
     tests = tuple((index[id(a)], a.condition.test) for a in fixed)
-    tag_tests = tuple((index[id(a)], a.condition.test) for a in tagged)
+    tag_tests = tuple((index[id(a)], a.condition.test if id(a) not in settled else None) for a in tagged)
     active = text.active if text is not None and tagged else None
 
     def check(values: tuple, visits: Mapping[str, int], taken: frozenset[str], where: Where) -> None:
@@ -152,46 +167,59 @@ def _compiled_check(
                 fail(i, where)
         if active is not None:
             for k in active(values, visits):
-                i, test = tag_tests[k]
+                i, tag_test = tag_tests[k]
+                if tag_test is None:
+                    continue
                 checked[i] += 1
-                if not test(values, visits):
+                if not tag_test(values, visits):
                     fail(i, where)
 
     return check
 
 
 class AssumptionWatch:
-    """Collects, during one search, how often each assumption was checked and its shortest failure."""
+    """Collects, during one search, how often each assumption was checked and its shortest failure.
 
-    def __init__(self, story: Story) -> None:
+    Assumptions in `settled` were proven before the search (see `assumeproofs`):
+    they are not checked, and their verdict says so.
+    """
+
+    def __init__(self, story: Story, settled: frozenset[int] = NONE_SETTLED) -> None:
         self.story = story
+        self.settled = settled
         self.order = list(story.assumptions())
         self.index = {id(a): i for i, a in enumerate(self.order)}
         # For each failed assumption: (path length, node, the choice taken from node or "").
         self.failure: list[tuple[int, int, str] | None] = [None] * len(self.order)
+
+        def open_(a: Assumption | None) -> bool:
+            return a is not None and id(a) not in settled
+
         # Only these need looking at: scenes whose choices carry assumptions, and
         # choices whose step can show one (their reply, or a scene passed on the way).
         self.choice_points = frozenset(
-            s.id for s in story.scenes.values() if any(c.assumes is not None or c.text_assumes for c in s.choices)
+            s.id
+            for s in story.scenes.values()
+            if any(open_(a) for c in s.choices for a in (c.assumes, *c.text_assumes))
         )
-        self.steps = frozenset(c.key for c in story.all_choices() if _step_shows_assumptions(story, c))
+        self.steps = frozenset(c.key for c in story.all_choices() if _step_shows_assumptions(story, c, open_))
         self.checked = [0] * len(self.order)
         index, checked, failure = self.index, self.checked, self.failure
         self.sites: dict[int, Check] = {}  # by id() of a scene entered or a choice whose reply is shown
         for scene in story.scenes.values():
-            if scene.assumes is not None or (scene.text is not None and scene.text_assumes):
-                fixed = [scene.assumes] if scene.assumes is not None else []
-                tags = (scene.text, scene.text_assumes)
-                self.sites[id(scene)] = _compiled_check(fixed, tags, index, checked, failure)
+            fixed = [scene.assumes] if scene.assumes is not None and open_(scene.assumes) else []
+            tagged = scene.text_assumes if scene.text is not None and any(map(open_, scene.text_assumes)) else ()
+            if fixed or tagged:
+                self.sites[id(scene)] = _compiled_check(fixed, (scene.text, tagged), index, checked, failure, settled)
             for choice in scene.choices:
-                if choice.reply is not None and choice.reply_assumes:
+                if choice.reply is not None and any(map(open_, choice.reply_assumes)):
                     tags = (choice.reply, choice.reply_assumes)
-                    self.sites[id(choice)] = _compiled_check([], tags, index, checked, failure)
+                    self.sites[id(choice)] = _compiled_check([], tags, index, checked, failure, settled)
 
     @classmethod
-    def for_story(cls, story: Story) -> AssumptionWatch | None:
+    def for_story(cls, story: Story, settled: frozenset[int] = NONE_SETTLED) -> AssumptionWatch | None:
         """A watch, or None when the story asserts nothing (so the search pays nothing)."""
-        return cls(story) if any(True for _ in story.assumptions()) else None
+        return cls(story, settled) if any(True for _ in story.assumptions()) else None
 
     def _test(self, a: Assumption, values: tuple, visits: Mapping[str, int], where: Where) -> None:
         i = self.index[id(a)]
@@ -212,12 +240,14 @@ class AssumptionWatch:
         if scene_id not in self.choice_points:
             return
         where = (depth, node, "")
+        settled = self.settled
         for choice in _shown(self.story.scenes[scene_id], values, visits, taken):
-            if choice.assumes is not None:
+            if choice.assumes is not None and id(choice.assumes) not in settled:
                 self._test(choice.assumes, values, visits, where)
             if choice.text_assumes:
                 for k in choice.text.active(values, visits):
-                    self._test(choice.text_assumes[k], values, visits, where)
+                    if id(choice.text_assumes[k]) not in settled:
+                        self._test(choice.text_assumes[k], values, visits, where)
 
     def entered(self, node: int, depth: int, key: str) -> Callable[[Scene | Choice, tuple, Mapping[str, int]], None]:
         """The runtime hook for one step: node's state, taking choice `key` (or "" at the start)."""
@@ -231,15 +261,19 @@ class AssumptionWatch:
             check(values, visits, _NOTHING_TAKEN, where)
 
     def verdicts(self, path_to: Callable[[int], list[str]], complete: bool) -> list[Verdict]:
-        """One verdict per assumption; an incomplete search proves nothing."""
+        """One verdict per assumption; an incomplete search proves nothing it did not prove before it began."""
         result = []
         checked = self.checked
         for i, a in enumerate(self.order):
             failure = self.failure[i]
-            if failure is not None:
+            if id(a) in self.settled:
+                result.append(Verdict(a, "proven", 0, None, ABSTRACT))
+            elif failure is not None:
                 _depth, node, key = failure
                 path = path_to(node)
-                result.append(Verdict(a, "broken", checked[i], [*path, key] if key else path))
+                result.append(Verdict(a, "broken", checked[i], [*path, key] if key else path, EXHAUSTIVE))
+            elif complete:
+                result.append(Verdict(a, "proven", checked[i], None, EXHAUSTIVE))
             else:
-                result.append(Verdict(a, "proven" if complete else "unknown", checked[i]))
+                result.append(Verdict(a, "unknown", checked[i]))
         return result

@@ -18,7 +18,8 @@ from itertools import islice
 from typing import Any
 
 from .abstract import forward_bounds
-from .assumptions import AssumptionWatch
+from .assumeproofs import proven_by_bounds
+from .assumptions import NONE_SETTLED, AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
 from .explorestep import ExploreStep, applies, choice_openers, twins
@@ -97,7 +98,9 @@ def explore(
 def _explore(story: Story, plan: Plan) -> Report:
     max_states, budget, check_every = plan.max_states, plan.budget, plan.check_every
     report = Report(limit=max_states)
-    live = liveness(story)
+    stop_reason = budget("search")  # the proofs before the search count against its budget
+    settled = _proven_before_search(story, stop_reason)
+    live = liveness(story, settled)  # what a settled assumption reads need not keep states apart
     # One (key function, key -> node) table per scene, so a key need not name its scene.
     atoms = without_unseen(story, live.at_choice)
     # A queued state keeps only the visit counts something downstream of its scene reads.
@@ -107,14 +110,13 @@ def _explore(story: Story, plan: Plan) -> Report:
         sid: (projector(atoms.get(sid, frozenset())), {}) for sid in story.scenes
     }
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
-    watch = AssumptionWatch.for_story(story)  # None unless the story has `assumes:`
+    watch = AssumptionWatch.for_story(story, settled)  # None unless the story has `assumes:`
     hook = watch.entered(0, 0, "") if watch else None
     try:
         starts = beginnings(story, hook)  # every scene entered counted
     except GameError as exc:
         report.errors.append(str(exc))
         return report
-    stop_reason = budget("search")
     parents: list[int] = [-1]  # the node each node was first reached from ...
     via: list[str] = [""]  # ... and by which choice
     depth: list[int] = [0]
@@ -302,6 +304,15 @@ def _explore(story: Story, plan: Plan) -> Report:
     report.unreached_endings = report.verdicts.with_status("endings", UNREACHABLE)
     report.never_open = report.verdicts.with_status("choices", UNREACHABLE)
     return report
+
+
+def _proven_before_search(story: Story, stop_reason: StopReason) -> frozenset[int]:
+    """The assumptions the forward analysis proves (see `assumeproofs`): none if the story has none, or a budget
+    stopped the analysis."""
+    if not any(True for _ in story.assumptions()):
+        return NONE_SETTLED
+    analysis = forward_bounds(story, stop_reason)
+    return NONE_SETTLED if analysis is None else proven_by_bounds(story, analysis)
 
 
 class _Stop(Exception):

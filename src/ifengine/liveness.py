@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from .assumptions import choice_point_reads, entry_reads, reply_reads
+from .assumptions import NONE_SETTLED, choice_point_reads, entry_reads, reply_reads
 from .expr import Atom, Effect
 from .keys import COMPARE, MAX_BUCKETED
 from .model import Story
@@ -127,7 +127,8 @@ def successors_first(story: Story) -> list[str]:
     return order
 
 
-def liveness(story: Story) -> Liveness:
+def liveness(story: Story, settled: frozenset[int] = NONE_SETTLED) -> Liveness:
+    """Each scene's atoms; the reads of `settled` assumptions (proven already: see `assumeproofs`) are not kept."""
     bounds = {name: (v.minimum, v.maximum) for name, v in story.variables.items() if v.type == "int"}
     entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
     choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
@@ -148,13 +149,13 @@ def liveness(story: Story) -> Liveness:
                     after |= entry.get(target, set())
         elif scene.choices:
             for choice in scene.choices:  # `assumes:` reads (see assumptions.py)
-                after |= choice_point_reads(choice)
+                after |= choice_point_reads(choice, settled)
             for choice in scene.choices:
                 for cond in (choice.condition, choice.requirement):
                     if cond is not None:
                         after |= cond.reads
                 later: set[Atom] = set().union(*(entry.get(t, set()) for t in scene.next_of(choice)))
-                edge = _transfer(choice.effects, later | reply_reads(choice), bounds)
+                edge = _transfer(choice.effects, later | reply_reads(choice, settled), bounds)
                 if choice.once:
                     edge.discard(("once", choice.key))
                     after.add(("once", choice.key))
@@ -162,7 +163,9 @@ def liveness(story: Story) -> Liveness:
             choice_point[sid] = after
         # The scene's `assumes:` and text are checked after its `do:` and before the effects in and
         # after its prose (`{do}`, `after:`), which the choice point and the routes come after.
-        shown = _transfer((e for effects, _ in scene.later for e in effects), after, bounds) | entry_reads(scene)
+        shown = _transfer((e for effects, _ in scene.later for e in effects), after, bounds) | entry_reads(
+            scene, settled
+        )
         new = _transfer(scene.effects, shown, bounds)
         new.discard(("seen", sid))
         # Sets only grow (more atoms only split states more finely, which is
