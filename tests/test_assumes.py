@@ -218,7 +218,7 @@ def test_a_scenes_own_assumption_is_checked_every_time_and_its_tag_only_when_sho
     # Two ways into `street`; the tag's {if} shows it only on the way that took the card.
     scenes = PROVEN.replace(
         "      You step out.\n",
-        "      You step out.{if card in pockets}{assume late}Late.{/if}\n",
+        "      You step out.{if card in pockets}{assume " + TOGETHER + "}Late.{/if}\n",
     ).replace("  street:\n", f"  street:\n    assumes: {TOGETHER}\n")
     report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
     checked = {v.assumption.where: (v.verdict, v.checked, v.method) for v in report.assumptions}
@@ -295,7 +295,7 @@ def test_explore_prints_a_broken_assumption_at_its_line_and_exits_1(make_story: 
         f"  {root}/scenes.yaml:13:7: text of scene 'street' assumes 'card in pockets', which fails after hall:leave"
         in out.splitlines()
     )
-    assert "Assumptions: 1 of 3 proven (1 of them by abstract interpretation, before the search)." in out
+    assert "Assumptions: 1 of 3 proven (1 by abstract interpretation, before the search)." in out
 
 
 def test_explore_json_lists_every_assumption_with_its_verdict(make_story: StoryFactory, cli: CLI) -> None:

@@ -12,37 +12,38 @@ states an assumption tells apart are never merged, which is what makes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .expr import Atom
 from .model import Assumption, Choice, Scene, Story
 from .text import Template
-from .verdicts import ABSTRACT, EXHAUSTIVE
+from .verdicts import EXHAUSTIVE
 
 # --- what the explorer's liveness must keep ----------------------------------------
 
 
-# `settled`: the `id()` of assumptions already proven (see `assumeproofs`), which need no state kept.
-NONE_SETTLED: frozenset[int] = frozenset()
+# `settled`: the `id()` of assumptions already proven (see `assumeproofs`), which need no state kept
+# (a mapping from each to the method that proved it, where the watch reports it).
+NONE_SETTLED: Mapping[int, str] = {}
 
 
-def _reads(assumptions: Iterable[Assumption | None], settled: frozenset[int]) -> set[Atom]:
+def _reads(assumptions: Iterable[Assumption | None], settled: Container[int]) -> set[Atom]:
     return {atom for a in assumptions if a is not None and id(a) not in settled for atom in a.reads}
 
 
-def entry_reads(scene: Scene, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
+def entry_reads(scene: Scene, settled: Container[int] = NONE_SETTLED) -> set[Atom]:
     """Read when the scene is entered, after its effects: `assumes:` and its text's tags."""
     return _reads((scene.assumes, *scene.text_assumes), settled)
 
 
-def choice_point_reads(choice: Choice, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
+def choice_point_reads(choice: Choice, settled: Container[int] = NONE_SETTLED) -> set[Atom]:
     """Read at the choice point when the choice is shown: `assumes:` and its text's tags."""
     return _reads((choice.assumes, *choice.text_assumes), settled)
 
 
-def reply_reads(choice: Choice, settled: frozenset[int] = NONE_SETTLED) -> set[Atom]:
+def reply_reads(choice: Choice, settled: Container[int] = NONE_SETTLED) -> set[Atom]:
     """Read after the choice's effects, when its reply is shown."""
     return _reads(choice.reply_assumes, settled)
 
@@ -65,7 +66,7 @@ class Verdict:
     verdict: str
     checked: int
     path: list[str] | None = None
-    method: str | None = None  # what settled it (`verdicts.EXHAUSTIVE` or `ABSTRACT`); None while unknown
+    method: str | None = None  # what settled it (`verdicts.EXHAUSTIVE`, `ABSTRACT` or `BACKWARD`); None while unknown
 
     def to_data(self) -> dict[str, Any]:
         a = self.assumption
@@ -129,7 +130,7 @@ def _compiled_check(
     index: dict[int, int],
     checked: list[int],
     failure: list[Where | None],
-    settled: frozenset[int],
+    settled: Container[int],
 ) -> Check:
     """One place's check as a closure over its tests: `fixed` always, `tags` as the template shows them.
 
@@ -184,7 +185,7 @@ class AssumptionWatch:
     they are not checked, and their verdict says so.
     """
 
-    def __init__(self, story: Story, settled: frozenset[int] = NONE_SETTLED) -> None:
+    def __init__(self, story: Story, settled: Mapping[int, str] = NONE_SETTLED) -> None:
         self.story = story
         self.settled = settled
         self.order = list(story.assumptions())
@@ -217,7 +218,7 @@ class AssumptionWatch:
                     self.sites[id(choice)] = _compiled_check([], tags, index, checked, failure, settled)
 
     @classmethod
-    def for_story(cls, story: Story, settled: frozenset[int] = NONE_SETTLED) -> AssumptionWatch | None:
+    def for_story(cls, story: Story, settled: Mapping[int, str] = NONE_SETTLED) -> AssumptionWatch | None:
         """A watch, or None when the story asserts nothing (so the search pays nothing)."""
         return cls(story, settled) if any(True for _ in story.assumptions()) else None
 
@@ -267,7 +268,7 @@ class AssumptionWatch:
         for i, a in enumerate(self.order):
             failure = self.failure[i]
             if id(a) in self.settled:
-                result.append(Verdict(a, "proven", 0, None, ABSTRACT))
+                result.append(Verdict(a, "proven", 0, None, self.settled[id(a)]))
             elif failure is not None:
                 _depth, node, key = failure
                 path = path_to(node)

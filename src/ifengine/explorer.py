@@ -18,8 +18,8 @@ from itertools import islice
 from typing import Any
 
 from .abstract import forward_bounds
-from .assumeproofs import proven_by_bounds
-from .assumptions import NONE_SETTLED, AssumptionWatch
+from .assumeproofs import prove_before_search
+from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
 from .explorestep import ExploreStep, applies, choice_openers, twins
@@ -306,13 +306,11 @@ def _explore(story: Story, plan: Plan) -> Report:
     return report
 
 
-def _proven_before_search(story: Story, stop_reason: StopReason) -> frozenset[int]:
-    """The assumptions the forward analysis proves (see `assumeproofs`): none if the story has none, or a budget
-    stopped the analysis."""
+def _proven_before_search(story: Story, stop_reason: StopReason) -> dict[int, str]:
+    """The assumptions proven without the search (see `assumeproofs`), with how: none if the story has none."""
     if not any(True for _ in story.assumptions()):
-        return NONE_SETTLED
-    analysis = forward_bounds(story, stop_reason)
-    return NONE_SETTLED if analysis is None else proven_by_bounds(story, analysis)
+        return {}
+    return prove_before_search(story, stop_reason)
 
 
 class _Stop(Exception):

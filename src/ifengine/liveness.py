@@ -8,7 +8,7 @@ tested only in episode 2 stops splitting states after it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -127,7 +127,7 @@ def successors_first(story: Story) -> list[str]:
     return order
 
 
-def liveness(story: Story, settled: frozenset[int] = NONE_SETTLED) -> Liveness:
+def liveness(story: Story, settled: Container[int] = NONE_SETTLED) -> Liveness:
     """Each scene's atoms; the reads of `settled` assumptions (proven already: see `assumeproofs`) are not kept."""
     bounds = {name: (v.minimum, v.maximum) for name, v in story.variables.items() if v.type == "int"}
     entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}

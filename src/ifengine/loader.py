@@ -864,7 +864,7 @@ class _Loader:
             return ()
         loc = _loc_in(obj, key)
         return tuple(
-            Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source), tag.reads)
+            Assumption(tag.condition, tag.source, where, loc.at(tag.offset, template.source), tag.reads, tag.when)
             for tag in template.assumes
         )
 

@@ -15,7 +15,7 @@ from .diagnostics import NOWHERE, Pos
 
 if TYPE_CHECKING:
     from .expr import Atom, Condition, Effect
-    from .text import Template
+    from .text import Template, When
 
 # A variable's value: int for int, bool for flag, str for enum and string,
 # frozenset[str] for set.
@@ -101,6 +101,8 @@ class Assumption:
     pos: Pos = NOWHERE
     # What deciding it reads: its condition, and for a prose tag the enclosing {if} tests.
     reads: frozenset[Atom] = frozenset()
+    # For a prose tag, those tests with the outcome that shows it (see `text.AssumeTag.when`).
+    when: When = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reads", self.condition.reads | self.reads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .explorer import Report
 from .model import Story
-from .verdicts import ABSTRACT, EXHAUSTIVE
+from .verdicts import ABSTRACT, BACKWARD, EXHAUSTIVE
 from .words import count
 
 MAX_SHOWN_STEPS = 40  # a longer path is cut in the middle; --json keeps it whole
@@ -58,8 +58,9 @@ def _assumptions(story: Story, report: Report) -> list[str]:
     if not verdicts:
         return []
     proven = sum(v.verdict == "proven" for v in verdicts)
-    early = sum(v.method == ABSTRACT for v in verdicts)
-    how = f" ({early} of them by abstract interpretation, before the search)" if early else ""
+    before = [(method, sum(v.method == method for v in verdicts)) for method in (ABSTRACT, BACKWARD)]
+    early = [f"{n} by {method}" for method, n in before if n]
+    how = f" ({', '.join(early)}, before the search)" if early else ""
     lines = [f"Assumptions: {proven} of {len(verdicts)} proven{how}."]
     for v in verdicts:
         a = v.assumption

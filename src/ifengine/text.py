@@ -35,19 +35,26 @@ GLUE = "\x01"
 VARIATIONS = ("seq", "cycle", "once", "shuffle")
 
 
+# The {if}/{elif} tests around a tag, each with the outcome that renders the tag's branch.
+When = tuple[tuple[Condition, bool], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class AssumeTag:
     """An `{assume EXPR}` tag: a condition the author claims holds wherever this text is shown.
 
     It renders nothing; `offset` is where the tag starts in the template's source.
-    `reads` adds to the condition's reads those of the `{if}`/`{elif}` tests
-    that decide whether the tag is rendered at all.
+    `when` is what must hold for a render to pass it: each enclosing `{if}` or
+    `{elif}` test with the outcome its branch needs (False for the branches
+    before it, True for its own). `reads` adds to the condition's reads what
+    those tests read.
     """
 
     condition: Condition
     source: str
     offset: int
     reads: frozenset[Atom] = frozenset()
+    when: When = ()
 
 
 # Which assume tags (by index in Template.assumes) are active for a state.
@@ -132,7 +139,7 @@ def _compile_template(source: str, env: Env) -> Template:
     _ink_glue_and_diverts(source)
     reads: set[Atom] = set()
     guards: list[Guard] = []
-    parts, _pos, closer = _parse(source, 0, env, 0, reads, guards, frozenset())
+    parts, _pos, closer = _parse(source, 0, env, 0, reads, guards, ())
     if closer is not None:
         raise ExprError(f"'{{{closer[0]}}}' without a matching {{if}}", closer[1])
     tags = tuple(_tags(guards))
@@ -246,12 +253,12 @@ def _next_tag(src: str, pos: int) -> re.Match[str] | None:
 
 
 def _parse(
-    src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard], guard_reads: frozenset[Atom]
+    src: str, pos: int, env: Env, depth: int, reads: set[Atom], guards: list[Guard], when: When
 ) -> tuple[list[Part], int, tuple[str, int, str] | None]:
     """Parse until the end or a closing tag; returns (parts, position, closing tag).
 
     `guards` collects the assume tags met and the {if} blocks holding some;
-    `guard_reads` is what the enclosing {if} tests read.
+    `when` is the enclosing {if} tests, as `AssumeTag.when`.
     """
     parts: list[Part] = []
     while True:
@@ -292,7 +299,7 @@ def _parse(
                 at,
                 reads,
                 guards,
-                guard_reads,
+                when,
             )
             parts.append(fn)
             continue
@@ -310,7 +317,8 @@ def _parse(
             continue
         if word == "assume":
             condition = _condition(rest, at + 1 + inner.find(rest), env, at, "assume", reads)
-            guards.append(AssumeTag(condition, rest, at, condition.reads | guard_reads))
+            guard_reads = frozenset(atom for test, _ in when for atom in test.reads)
+            guards.append(AssumeTag(condition, rest, at, condition.reads | guard_reads, when))
             parts.append(EMPTY)  # renders nothing; a line holding only the tag disappears
             continue
         parts.append(_interpolation(inner, at + 1, env, reads))
@@ -366,16 +374,18 @@ def _parse_if(
     tag_at: int,
     reads: set[Atom],
     guards: list[Guard],
-    guard_reads: frozenset[Atom],
+    when: When,
 ) -> tuple[Part, int]:
     branches: list[tuple[Condition | None, Render]] = []
     guarded: list[tuple[Condition | None, list[Guard]]] = []
     condition: Condition | None = _condition(cond_src, cond_offset, env, tag_at, "if", reads)
+    passed: When = ()  # the earlier branches' tests, each false where a later branch is shown
     while True:
         inner: list[Guard] = []
-        if condition is not None:  # a branch is shown on its own test and all the earlier ones
-            guard_reads = guard_reads | condition.reads
-        parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner, guard_reads)
+        here = when + passed + (((condition, True),) if condition is not None else ())
+        parts, pos, closer = _parse(src, pos, env, depth + 1, reads, inner, here)
+        if condition is not None:
+            passed += ((condition, False),)
         branches.append((condition, _join(parts) if parts else (lambda v, s, m: "")))
         guarded.append((condition, inner))
         if closer is None:
