@@ -248,3 +248,43 @@ def test_numbers_are_not_widened_on_a_scene_with_many_ways_in_and_no_loop(make_s
     """
     story = load_story(str(make_story(manifest, scenes=scenes)))
     assert prove_unreachable(story, lambda: None).choices == {"end:high"}
+
+
+ROUTED = """\
+scenes:
+  a:
+    choices:
+      - {text: Flag it, do: f = true, goto: fork}
+      - {text: Leave it, goto: fork}
+  fork:
+    route:
+      - {if: f, goto: flagged}
+      - {goto: plain}
+  flagged:
+    choices:
+      - {text: On, goto: won}
+  plain:
+    choices:
+      - {text: Never, if: f, goto: won}
+      - {text: On, goto: lost}
+  won:
+    ending: win
+  lost:
+    ending: lose
+"""
+
+
+def test_a_route_is_taken_only_where_the_routes_before_it_do_not_apply(make_story: StoryFactory) -> None:
+    # `plain` is reached only by the route after `if: f`, so f is false there.
+    story = load_story(str(make_story(scenes=ROUTED)))
+    assert prove_unreachable(story, lambda: None).choices == {"plain:never"}
+
+
+def test_with_chances_any_route_whose_condition_holds_may_be_taken(make_story: StoryFactory) -> None:
+    scenes = ROUTED.replace(
+        "      - {if: f, goto: flagged}\n      - {goto: plain}",
+        ("      - {if: f, goto: flagged, chance: 1}\n      - {goto: plain, chance: 1}"),
+    )
+    story = load_story(str(make_story(scenes=scenes)))
+    assert prove_unreachable(story, lambda: None).choices == set()
+    assert "plain:never" in explore(story).taken_choices

@@ -13,7 +13,7 @@ from ifengine.check import check_story
 from ifengine.jsonschema import story_schema
 from ifengine.loader import read_story
 from ifengine.runtime import choose, start
-from ifengine.verdicts import ABSTRACT, EXHAUSTIVE
+from ifengine.verdicts import ABSTRACT, BACKWARD, EXHAUSTIVE
 
 CLI = Callable[..., tuple[int, str, str]]
 
@@ -328,3 +328,35 @@ def test_the_guides_continuity_example_explores_as_it_says(tmp_path: Path, cli: 
     assert code == 1
     for line in expected.group(1).strip().splitlines():
         assert line in got
+
+
+def test_an_assumption_in_an_if_branch_is_proven_backwards_past_a_route(make_story: StoryFactory) -> None:
+    # Late players go by the porch, the others straight in: the porch is seen by everyone late at
+    # the office, which the forward bounds cannot tell (they join both ways into one state) and the
+    # walk back from "late and not seen(porch)" can, taking the routes in order.
+    scenes = """\
+scenes:
+  hall:
+    text: A hall.
+    choices:
+      - text: Dawdle
+        do: late = true
+        goto: door
+      - text: Hurry
+        goto: door
+  door:
+    route:
+      - if: late
+        goto: porch
+      - goto: office
+  porch:
+    text: A porch.
+    choices:
+      - text: Go in
+        goto: office
+  office:
+    text: "An office.{if late}{assume seen(porch)} You came by the porch.{/if}"
+    ending: done
+"""
+    report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
+    assert [(v.verdict, v.method) for v in report.assumptions] == [("proven", BACKWARD)]

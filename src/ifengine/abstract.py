@@ -42,7 +42,7 @@ from .abstractvalues import (
 from .budget import StopReason
 from .expr import ExprError, Node, parse
 from .liveness import successors_first
-from .model import Scene, Story, Variable
+from .model import Route, Scene, Story, Variable
 
 MAX_UPDATES = 8  # changes to a scene's state before its numbers widen to their whole range
 CHECK_EVERY = 256  # scenes processed between budget checks
@@ -145,8 +145,8 @@ class _Analysis:
         for effect in scene.all_effects:
             state = self.effect(effect.source, state, scene, family)
         out: list[tuple[str, State]] = []
-        for route in scene.routes:
-            taken = self.assume(route.condition.source, state, scene, family) if route.condition else state
+        for route, before in self.route_states(scene, state, family):
+            taken = self.assume(route.condition.source, before, scene, family) if route.condition else before
             if taken is not None:
                 out += [(t, taken) for t in scene.next_of(route) if t in self.story.scenes]
         for choice in scene.choices:
@@ -161,6 +161,21 @@ class _Analysis:
                 after = self.effect(effect.source, after, scene, family)
             out += [(t, after) for t in scene.next_of(choice) if t in self.story.scenes]
         return out
+
+    def route_states(self, scene: Scene, state: State, family: str) -> list[tuple[Route, State]]:
+        """Each route that can be tried, with the state narrowed to where the routes before it did not apply.
+
+        Play takes the first route whose condition holds (any one that holds, where the routes have chances).
+        """
+        found: list[tuple[Route, State]] = []
+        left: State | None = state
+        for route in scene.routes:
+            if left is None:
+                break
+            found.append((route, left))
+            if route.condition is not None and not scene.chance:
+                left = self.refute(route.condition.source, left, scene, family)
+        return found
 
     def all_closed(self, scene: Scene, state: State, family: str) -> State | None:
         """The state with every regular choice closed, which is when a fallback opens (None: never).

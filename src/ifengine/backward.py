@@ -176,7 +176,10 @@ class Backward(_Analysis):
         if state is None:
             return None
         if isinstance(way, Route):
-            return self.assume(way.condition.source, state, scene, family) if way.condition else state
+            before = next((b for r, b in self.route_states(scene, state, family) if r is way), None)
+            if before is None:  # the routes before it always apply
+                return None
+            return self.assume(way.condition.source, before, scene, family) if way.condition else before
         return self.opens(scene, way, state)
 
     def opens(self, scene: Scene, choice: Choice, state: State) -> State | None:
