@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ifengine.keys import projector
+from ifengine.keys import WRITTEN_OUT, projector
 from ifengine.loader import load_story
 from ifengine.model import Story
 from test_explore_bruteforce import MANIFEST
@@ -109,3 +109,22 @@ def test_numbers_and_flags_read_whole_beside_a_coded_set_tell_apart_what_the_ato
     keys = {key(*state) for state in states}
     assert len(keys) == len({named(*state) for state in states})
     assert all((key(*a) == key(*b)) == (named(*a) == named(*b)) for a in states[::7] for b in states[::5])
+
+
+def test_a_key_of_more_columns_than_are_written_out_tells_every_one_apart(tmp_path: Path) -> None:
+    flags = [f"f{i}" for i in range(WRITTEN_OUT + 2)]
+    manifest = MANIFEST.replace("state:\n", "state:\n" + "".join(f"  {f}: {{type: flag}}\n" for f in flags))
+    (tmp_path / "story.yaml").write_text(manifest)
+    (tmp_path / "scenes.yaml").write_text(SCENES)
+    story = load_story(str(tmp_path))
+    key = projector(story, frozenset(("var", f) for f in flags))
+    index = {f: story.variables[f].index for f in flags}
+    plain = [v.default for v in sorted(story.variables.values(), key=lambda v: v.index)]
+    keys = set()
+    for f in flags:  # each flag set on its own: all different, and different from none set
+        values = list(plain)
+        values[index[f]] = True
+        keys.add(key(tuple(values), {}, NOTHING))
+    keys.add(key(tuple(plain), {}, NOTHING))
+    assert len(keys) == len(flags) + 1
+    assert key(tuple(plain), {}, NOTHING) == key(tuple(list(plain)), {}, NOTHING)

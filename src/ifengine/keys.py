@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Hashable, Mapping
-from operator import itemgetter
 from typing import Any
 
 from .expr import Atom
@@ -31,6 +30,7 @@ COMPARE = {
 }
 
 MAX_BUCKETED = 4096  # a number with a wider range is coded by its tests' outcomes as values come
+WRITTEN_OUT = 12  # columns whose lookups `_coded` writes out; a longer key joins two parts
 
 
 class Codes(dict[Any, int]):
@@ -129,101 +129,85 @@ def projector(story: Story, atoms: frozenset[Atom], tables: _Tables | None = Non
     seen = tuple(sorted(a[1] for a in atoms if a[0] == "seen"))
     counts = tuple(sorted(a[1] for a in atoms if a[0] == "visits"))
     once = frozenset(a[1] for a in atoms if a[0] == "once")
-    # A whole number, flag or enum is its own code (small ints, True/False and interned names):
-    # with two or more of them next to coded columns, they go into the key as they are, without a lookup.
-    direct = sorted(index for index in wholes if tables.variables[index].type != "set")
-    if len(direct) >= 2 and not counts and len(columns) + len(wholes) > len(direct):
-        columns += [(index, tables.whole(index)) for index in wholes if index not in direct]
-        columns.sort(key=lambda column: column[0])
-        codes = tuple(table for _, table in columns)
-        return _direct_and_coded_key(itemgetter(*direct), itemgetter(*(i for i, _ in columns), 0), codes, seen, once)
     columns += [(index, tables.whole(index)) for index in wholes]
     columns.sort(key=lambda column: column[0])
-    return _key_function([index for index, _ in columns], tuple(table for _, table in columns), seen, counts, once)
+    return _key_function(_coded(columns) if columns else None, seen, counts, once)
+
+
+Codes_ = Callable[[tuple], tuple]
+
+
+def _coded(columns: list[tuple[int, dict[Any, int]]]) -> Codes_:
+    """The values' codes as a tuple: each column's table looked up at its index, written out up to twelve columns.
+
+    A lookup written `table[values[i]]` costs a third of one through `map` and
+    `dict.__getitem__`, and the explorer computes a key for every step.
+    """
+    if len(columns) > WRITTEN_OUT:
+        first, rest = _coded(columns[:WRITTEN_OUT]), _coded(columns[WRITTEN_OUT:])
+        return lambda v: first(v) + rest(v)
+    padding: list[tuple[int, dict[Any, int]]] = [(0, {})] * (WRITTEN_OUT - len(columns))  # never read
+    [(i0, c0), (i1, c1), (i2, c2), (i3, c3), (i4, c4), (i5, c5), (i6, c6), (i7, c7), (i8, c8), (i9, c9), (i10, c10),
+     (i11, c11)] = [*columns, *padding]  # fmt: skip
+    return [
+        lambda v: (c0[v[i0]],),
+        lambda v: (c0[v[i0]], c1[v[i1]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]]),
+        lambda v: (c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]], c7[v[i7]]),
+        lambda v: (
+            c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]], c7[v[i7]], c8[v[i8]],
+        ),
+        lambda v: (
+            c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]], c7[v[i7]], c8[v[i8]],
+            c9[v[i9]],
+        ),
+        lambda v: (
+            c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]], c7[v[i7]], c8[v[i8]],
+            c9[v[i9]], c10[v[i10]],
+        ),
+        lambda v: (
+            c0[v[i0]], c1[v[i1]], c2[v[i2]], c3[v[i3]], c4[v[i4]], c5[v[i5]], c6[v[i6]], c7[v[i7]], c8[v[i8]],
+            c9[v[i9]], c10[v[i10]], c11[v[i11]],
+        ),
+    ][len(columns) - 1]  # fmt: skip
 
 
 def _key_function(
-    indices: list[int],
-    codes: tuple[dict[Any, int], ...],
+    coded: Codes_ | None,
     seen: tuple[str, ...],
     counts: tuple[str, ...],
     once: frozenset[str],
 ) -> KeyFunction:
     """The key: the values' codes, then (where any is read) the visits and once-only choices it needs.
 
-    Each table has one key function, so every key in it has the same length
-    and parts: the common shapes get a closure of their own, one flat tuple
-    and no test per call of which parts there are.
+    Each table has one key function, so every key in it has the same parts:
+    the common shapes get a closure of their own, with no test per call of
+    which parts there are.
     """
-    getitem = dict.__getitem__
-    # The extra index makes itemgetter give a tuple even for one; map stops at the last table, dropping it.
-    pick = itemgetter(*indices, 0) if indices else None
-    if not (seen or counts or once):
-        if pick is None:
-            return lambda values, visits, taken: None
-        return lambda values, visits, taken: tuple(map(getitem, codes, pick(values)))
     taken_codes = Codes(once.__and__)
-    if pick is not None and not counts and len(seen) <= 1:
-        return _flat_key(pick, codes, seen[0] if seen else None, taken_codes if once else None)
+    if coded is not None and not counts and len(seen) <= 1:
+        if not seen and not once:
+            return lambda values, visits, taken: coded(values)
+        if not once:
+            scene = seen[0]
+            return lambda values, visits, taken: (coded(values), scene in visits)
+        if not seen:
+            return lambda values, visits, taken: (coded(values), taken_codes[taken])
+        scene = seen[0]
+        return lambda values, visits, taken: (coded(values), scene in visits, taken_codes[taken])
     zeros = (0,) * len(counts)
     n_seen, first_seen = len(seen), seen[0] if seen else ""
 
     def key(values: tuple, visits: Mapping[str, int], taken: frozenset[str]) -> Any:
         return (
-            tuple(map(getitem, codes, pick(values))) if pick else None,
+            coded(values) if coded is not None else None,
             (first_seen in visits if n_seen == 1 else tuple(map(visits.__contains__, seen))) if n_seen else None,
             tuple(map(visits.get, counts, zeros)) if counts else None,
             taken_codes[taken] if once else None,
         )
 
     return key
-
-
-def _flat_key(
-    pick: Callable[[tuple], tuple], codes: tuple[dict[Any, int], ...], seen: str | None, once: Codes | None
-) -> KeyFunction:
-    """The values' codes, then whether one scene was seen and/or the once-only choices' code, in one tuple."""
-    getitem = dict.__getitem__
-    if seen is not None and once is not None:
-        return lambda values, visits, taken: (*map(getitem, codes, pick(values)), seen in visits, once[taken])
-    if seen is not None:
-        return lambda values, visits, taken: (*map(getitem, codes, pick(values)), seen in visits)
-    assert once is not None
-    return lambda values, visits, taken: (*map(getitem, codes, pick(values)), once[taken])
-
-
-def _direct_and_coded_key(
-    direct: Callable[[tuple], tuple],
-    pick: Callable[[tuple], tuple],
-    codes: tuple[dict[Any, int], ...],
-    seen: tuple[str, ...],
-    once: frozenset[str],
-) -> KeyFunction:
-    """The values read whole as they are, the others' codes, then the scenes seen and once-only choices' code.
-
-    The bundled story's commonest keys: a closure for each shape, one flat tuple.
-    """
-    getitem = dict.__getitem__
-    taken_codes = Codes(once.__and__)
-    if len(seen) == 1:
-        scene = seen[0]
-        if once:
-            return lambda v, visits, taken: (
-                *direct(v),
-                *map(getitem, codes, pick(v)),
-                scene in visits,
-                taken_codes[taken],
-            )
-        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), scene in visits)
-    if seen:
-        if once:
-            return lambda v, visits, taken: (
-                *direct(v),
-                *map(getitem, codes, pick(v)),
-                *map(visits.__contains__, seen),
-                taken_codes[taken],
-            )
-        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), *map(visits.__contains__, seen))
-    if once:
-        return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)), taken_codes[taken])
-    return lambda v, visits, taken: (*direct(v), *map(getitem, codes, pick(v)))
