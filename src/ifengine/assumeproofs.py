@@ -27,7 +27,7 @@ from .abstractvalues import BOTH, TOP, TRUE, State
 from .backward import CHECK_EVERY, Backward, meet
 from .budget import StopReason
 from .expr import Condition, Effect, Node
-from .liveness import successors_first
+from .liveness import predecessors, successors_first
 from .model import Assumption, Choice, Scene, Story
 from .verdicts import ABSTRACT, BACKWARD
 
@@ -138,11 +138,7 @@ class _Backwards:
 
     def __init__(self, story: Story, analysis: AbstractAnalysis) -> None:
         self.story, self.analysis = story, analysis
-        self.preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
-        for scene in story.scenes.values():
-            for target in scene.targets:
-                if target in self.preds:
-                    self.preds[target].add(scene.id)
+        self.preds = predecessors(story)
         self.rank = {sid: i for i, sid in enumerate(successors_first(story))}
 
     def never(self, failure: _Failure, should_stop: StopReason) -> bool:

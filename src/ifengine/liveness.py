@@ -127,16 +127,22 @@ def successors_first(story: Story) -> list[str]:
     return order
 
 
-def liveness(story: Story, settled: Container[int] = NONE_SETTLED) -> Liveness:
-    """Each scene's atoms; the reads of `settled` assumptions (proven already: see `assumeproofs`) are not kept."""
-    bounds = {name: (v.minimum, v.maximum) for name, v in story.variables.items() if v.type == "int"}
-    entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
-    choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
+def predecessors(story: Story) -> dict[str, set[str]]:
+    """For each scene, the scenes with a link to it (a choice, route, call or return)."""
     preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
     for scene in story.scenes.values():
         for target in scene.targets:
             if target in preds:
                 preds[target].add(scene.id)
+    return preds
+
+
+def liveness(story: Story, settled: Container[int] = NONE_SETTLED) -> Liveness:
+    """Each scene's atoms; the reads of `settled` assumptions (proven already: see `assumeproofs`) are not kept."""
+    bounds = {name: (v.minimum, v.maximum) for name, v in story.variables.items() if v.type == "int"}
+    entry: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
+    choice_point: dict[str, set[Atom]] = {sid: set() for sid in story.scenes}
+    preds = predecessors(story)
 
     def recompute(sid: str) -> bool:
         scene = story.scenes[sid]
