@@ -8,6 +8,8 @@ on every verdict and on each ending's exact share.
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,8 +17,8 @@ import pytest
 
 from ifengine.explorer import explore
 from ifengine.loader import load_story
-from ifengine.model import Story
-from ifengine.runtime import StateParts, beginnings, choices_open, outcomes
+from ifengine.model import Choice, Scene, Story
+from ifengine.runtime import Entered, StateParts, beginnings, choices_open, outcomes
 
 MANIFEST = """\
 id: weave
@@ -135,3 +137,65 @@ def test_explorer_matches_brute_force_with_weave_calls_and_chance(tmp_path: Path
     for kind, items in reached.items():
         assert set(report.verdicts.with_status(kind, "reachable")) == items
         assert set(report.verdicts.with_status(kind, "unreachable")) == set(report.verdicts.items[kind]) - items
+
+
+# --- assumes: on scenes, against every playthrough with calls, nested choices and chance --------
+
+ASSUMED = [*CONDITIONS, "seen(s1)", "not seen(sub)", "visits(sub) >= 1", "x == 2 or not f"]
+
+
+def with_scene_assumptions(rng: random.Random, scenes: str) -> str:
+    """The story with `assumes:` on about half of its scenes (those written out, endings and called ones too)."""
+    out = []
+    for line in scenes.splitlines():
+        out.append(line)
+        if re.fullmatch(r"  (s\d+|sub|sub2_more|end0|end1):", line) and rng.random() < 0.5:
+            out.append(f"    assumes: {rng.choice(ASSUMED)}")
+    return "\n".join(out) + "\n"
+
+
+def fewest_choices_to_failure(story: Story) -> dict[str, int]:
+    """For each scene whose assumption fails in some playthrough, the fewest choices to such a failure."""
+    fails: dict[str, int] = {}
+
+    def hook_at(depth: int) -> Entered:
+        def hook(part: Scene | Choice, values: tuple, visits: Mapping[str, int]) -> None:
+            if isinstance(part, Scene) and part.assumes is not None and not part.assumes.condition.test(values, visits):
+                fails[part.id] = min(fails.get(part.id, depth), depth)
+
+        return hook
+
+    def walk(parts: StateParts, depth: int) -> None:
+        scene, values, visits, taken, _, _, ending, stack = parts
+        if ending is not None:
+            return
+        for choice in choices_open(story, scene, values, visits, taken):
+            for _, after in outcomes(story, choice, values, visits, taken, None, hook_at(depth + 1), stack):
+                walk(after, depth + 1)
+
+    for _, parts in beginnings(story, hook_at(0)):
+        walk(parts, 0)
+    return fails
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_scene_assumption_verdicts_match_brute_force_with_calls_and_chance(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(with_scene_assumptions(rng, random_story(rng)))
+    story = load_story(str(tmp_path))
+    fails = fewest_choices_to_failure(story)
+    verdicts = {v.assumption.where: v for v in explore(story).assumptions}
+    for scene in story.scenes.values():
+        if scene.assumes is None:
+            continue
+        verdict = verdicts[f"scene '{scene.id}'"]
+        if scene.id in fails:
+            assert verdict.verdict == "broken" and verdict.path is not None
+            assert len(verdict.path) == fails[scene.id]
+        else:
+            assert verdict.verdict == "proven"
+    # Stopped at once, the search proves nothing, but the proofs made before it still hold.
+    for v in explore(story, max_states=2, sample_games=10).assumptions:
+        scene_id = v.assumption.where.split("'")[1]
+        assert v.verdict != "proven" or scene_id not in fails
