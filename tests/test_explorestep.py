@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ifengine.explorestep import ExploreStep, applies, choice_openers
+from ifengine.explorer import explore
+from ifengine.explorestep import ExploreStep, applies, choice_openers, twins
 from ifengine.liveness import scenes_counted
 from ifengine.loader import load_story
 from ifengine.model import Choice, Scene, Story
@@ -111,3 +112,56 @@ def test_explore_step_gives_one_object_for_equal_set_values(tmp_path: Path) -> N
     after_one = fast(one, parts[1], parts[2], parts[3], scenes_counted(story))[1]
     after_two = fast(two, parts[1], parts[2], parts[3], scenes_counted(story))[1]
     assert after_one[2] == frozenset({"a"}) and after_one[2] is after_two[2]
+
+
+TWINS = """\
+scenes:
+  s0:
+    choices:
+      - {text: Left, goto: left}
+      - {text: Right, goto: right}
+      - {text: Straight, goto: s1}
+      - {text: Count, do: [x += 1], goto: left}
+      - {text: Once, once: true, goto: s1}
+  left:
+    text: By the left.
+    goto: s1
+  right:
+    text: By the right.
+    goto: s1
+  s1:
+    choices:
+      - {text: Seen, if: seen(right), goto: end0}
+      - {text: End, goto: end1}
+  end0:
+    ending: e0
+  end1:
+    ending: e1
+"""
+
+
+def test_choices_through_plain_scenes_to_the_same_scene_are_twins(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(TWINS.replace("if: seen(right)", "if: f"))
+    story = load_story(str(tmp_path))
+    found = twins(story, ExploreStep(story), scenes_counted(story))
+    # Different effects, or once-only: never twins.
+    assert found.group == dict.fromkeys(["s0:left", "s0:right", "s0:straight"], "s0:left")
+    assert found.passes == {"s0:left": ("left",), "s0:right": ("right",)}
+
+
+def test_a_plain_scene_whose_visits_are_read_is_not_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(TWINS)
+    story = load_story(str(tmp_path))
+    found = twins(story, ExploreStep(story), scenes_counted(story))
+    assert "s0:right" not in found.group
+
+
+def test_a_scene_only_a_twin_passes_is_still_reached(tmp_path: Path) -> None:
+    # `right` lies only on the way of a twin of Left: the explorer must step it once to see it entered.
+    (tmp_path / "story.yaml").write_text(MANIFEST)
+    (tmp_path / "scenes.yaml").write_text(TWINS.replace("if: seen(right)", "if: f"))
+    report = explore(load_story(str(tmp_path)))
+    assert report.verdicts.items["scenes"]["right"].status == "reachable"
+    assert list(report.verdicts.items["scenes"]["right"].path or ()) == ["s0:right"]

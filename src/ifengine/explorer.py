@@ -176,7 +176,7 @@ def _explore(story: Story, plan: Plan) -> Report:
     stepper = ExploreStep(story, check_of=watch.check_of if watch is not None else None) if applies(story) else None
     fast_step = stepper.__call__ if stepper is not None else None
     # A choice stepped like one before it from the same node gets that one's child (see `twins`).
-    twin_of = twins(story, stepper) if stepper is not None else {}
+    twin_of, twin_passes = twins(story, stepper, counted) if stepper is not None else ({}, {})
     steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
     # Scenes whose choices are all open in any state: no test to run per state.
     always_open = {sid: list(s.choices) for sid, s in story.scenes.items() if s.choices and _unconditional(s.choices)}
@@ -211,7 +211,9 @@ def _explore(story: Story, plan: Plan) -> Report:
                 if twin is not None:
                     if made is None:
                         made = {}
-                    elif twin in made:
+                    elif twin in made and (
+                        choice_key not in twin_passes or reached_scenes.issuperset(twin_passes[choice_key])
+                    ):
                         children.append(made[twin])
                         continue
                 try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from .expr import Effect
 from .model import Choice, Scene, Story
@@ -120,25 +121,53 @@ class ExploreStep:
         )
 
 
-def twins(story: Story, step: ExploreStep) -> dict[str, str]:
-    """Choices whose steps always give the same state as another choice of their scene, each to its group's first.
+class Twins(NamedTuple):
+    """Choices whose steps give the same state as another choice of their scene (see `twins`)."""
 
-    On the bundled story one step in eight is a choice that differs from another
-    only in its words (the same `goto`, the same effects): the explorer steps
-    one of them and gives the others the same child. A once-only choice (it
-    marks itself taken) or one whose reply carries an assumption (checked per
-    choice) is never a twin. Only for this step: it reads nothing else of a choice.
+    group: dict[str, str]  # choice key -> the key of its group's first choice
+    passes: dict[str, tuple[str, ...]]  # choice key -> the plain scenes its step goes through, where it has any
+
+
+def twins(story: Story, step: ExploreStep, counted: AbstractSet[str]) -> Twins:
+    """Choices of one scene whose steps give the same state, in groups: the explorer steps one and gives the
+    others its child.
+
+    Two choices are alike when they have the same effects and lead to the same
+    scene, or through plain scenes (no effects, no assumption to check, one
+    way on, visits never read: a reply written as a scene) to the same scene.
+    A step through a plain scene still has to note the first game to enter it,
+    so a twin is stepped until every scene it passes has been reached. A
+    once-only choice (it marks itself taken) or one whose reply carries an
+    assumption (checked per choice) is never a twin. On the bundled story one
+    step in five is spared (817,010 to 658,201).
     """
-    groups: dict[str, str] = {}
+    group: dict[str, str] = {}
+    passes: dict[str, tuple[str, ...]] = {}
     for scene in story.scenes.values():
         alike: dict[tuple, list[str]] = {}
         for c in scene.choices:
             if not c.once and c.key not in step.replies:
-                alike.setdefault((c.goto, c.effects), []).append(c.key)
+                landing, passed = _landing(step, c.goto, counted)
+                alike.setdefault((landing, c.effects), []).append(c.key)
+                if passed:
+                    passes[c.key] = passed
         for keys in alike.values():
             if len(keys) > 1:
-                groups.update(dict.fromkeys(keys, keys[0]))
-    return groups
+                group.update(dict.fromkeys(keys, keys[0]))
+    return Twins(group, {key: passed for key, passed in passes.items() if key in group})
+
+
+def _landing(step: ExploreStep, goto: str, counted: AbstractSet[str]) -> tuple[str, tuple[str, ...]]:
+    """Where a step to `goto` goes once past plain scenes, and the plain scenes it passes."""
+    passed: list[str] = []
+    scene_id = goto
+    while scene_id in step.plans and scene_id not in passed:
+        _, effects, later, check, _, straight = step.plans[scene_id]
+        if effects or later or check is not None or not straight or scene_id in counted:
+            break
+        passed.append(scene_id)
+        scene_id = straight
+    return scene_id, tuple(passed)
 
 
 def _checks_by(shown: Shown) -> Callable[[Scene | Choice], Check | None]:
