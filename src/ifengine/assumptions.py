@@ -7,7 +7,8 @@ to an `AssumptionWatch`, which evaluates the assumptions active there and keeps,
 for each one that fails, the shortest path (in choices from the start) to a
 state where it does. The explorer's liveness reads `*_reads` below so that two
 states an assumption tells apart are never merged, which is what makes
-"proven" a proof.
+"proven" a proof. Those `assumeproofs` proved before the search are
+`settled`: neither checked nor kept apart.
 """
 
 from __future__ import annotations
@@ -56,10 +57,9 @@ class Verdict:
     """What the search settled about one assumption.
 
     `proven`: it held in every state where it was active and the search was
-    complete, or it holds in every state the forward analysis allows there
-    (`method` says which); `broken`: `path` leads from the start to a state
-    where it fails; `unknown`: it held wherever it was checked, but the search
-    stopped early.
+    complete, or an analysis proved it before the search (`method` says
+    which); `broken`: `path` leads from the start to a state where it fails;
+    `unknown`: it held wherever it was checked, but the search stopped early.
     """
 
     assumption: Assumption
