@@ -3,9 +3,12 @@
 A breadth-first search over game states at choice points, stepping with the
 runtime's own functions (or, where no chance, call or scene-local value plays
 a part, `explorestep`, which tests hold to them), merging states the rest of
-the story cannot tell apart (see `liveness` and `keys`). Budgets (states, and a stop test passed in for time and memory)
-end the search with a report of what was found; what it did not reach is then
-unknown, never unreachable (see `verdicts`).
+the story cannot tell apart (see `liveness` and `keys`), and stepping once
+for choices that step alike (see `twins`). Assumptions the analyses prove
+first (`assumeproofs`) are neither checked nor kept apart. Budgets (states,
+and a stop test passed in for time and memory) end the search with a report
+of what was found; what it did not reach is then unknown, never unreachable
+(see `verdicts`).
 """
 
 from __future__ import annotations
