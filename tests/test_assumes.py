@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conftest import REPO, StoryFactory
 from ifengine import explore, load_story
+from ifengine.assumeproofs import prove_before_search
 from ifengine.check import check_story
 from ifengine.jsonschema import story_schema
 from ifengine.loader import read_story
@@ -360,3 +361,9 @@ scenes:
 """
     report = explore(load_story(str(make_story(MANIFEST, scenes=scenes))))
     assert [(v.verdict, v.method) for v in report.assumptions] == [("proven", BACKWARD)]
+
+
+def test_a_spent_budget_proves_nothing_before_the_search(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(MANIFEST, scenes=PROVEN)))
+    assert prove_before_search(story, lambda: "time budget of 0 s") == {}
+    assert prove_before_search(story, lambda: None) == {id(next(story.assumptions())): ABSTRACT}
