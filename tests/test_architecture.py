@@ -19,6 +19,7 @@ CORE = [
     "runtime",
     "explorer",
     "explorestep",
+    "search",
     "keys",
     "abstract",
     "assumeproofs",

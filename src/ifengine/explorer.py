@@ -1,39 +1,32 @@
-"""Exhaustive exploration: play every possible game and give every scene, choice and ending a verdict.
+"""Exploration: play every possible game and give every scene, choice and ending a verdict.
 
-A breadth-first search over game states at choice points, stepping with the
-runtime's own functions (or, where no chance, call or scene-local value plays
-a part, `explorestep`, which tests hold to them), merging states the rest of
-the story cannot tell apart (see `liveness` and `keys`), and stepping once
-for choices that step alike (see `twins`). Assumptions the analyses prove
-first (`assumeproofs`) are neither checked nor kept apart. Budgets (states,
-and a stop test passed in for time and memory) end the search with a report
-of what was found; what it did not reach is then unknown, never unreachable
-(see `verdicts`).
+The exhaustive search (`search`: a breadth-first search over game states at
+choice points, merging states the rest of the story cannot tell apart) runs
+first, after the proofs of `assumes:` that need no search (`assumeproofs`).
+What it reaches is reachable, with the shortest path; when it finishes, the
+rest is unreachable. Budgets (states, and a stop test passed in for time and
+memory) may end it early: what it did not reach is then unknown, never
+unreachable (see `verdicts`), and random play, the abstract analyses and the
+searches aimed at what is still unknown take over (`_beyond_search`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
-from itertools import islice
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from .abstract import forward_bounds
 from .assumeproofs import prove_before_search
-from .assumptions import AssumptionWatch
 from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
-from .explorestep import ExploreStep, applies, choice_openers, twins
 from .findings import Plan, Report
 from .goals import Goals
 from .guided import guided_witnesses
-from .keys import KeyFunction, projector_factory
-from .liveness import liveness, scenes_counted, without_unseen
-from .model import Choice, Story
+from .liveness import liveness, scenes_counted
+from .model import Story
 from .random_play import random_playthrough, sample
-from .runtime import GameError, StateParts, beginnings, outcomes, step
+from .runtime import GameError, beginnings
+from .search import Search, Stop
 from .shares import SAMPLE_PLAYS, exact_or_sampled_shares, shares_from_sample
 from .verdicts import (
     ABSTRACT,
@@ -56,20 +49,6 @@ __all__ = ["Report", "explore", "liveness", "random_playthrough", "scenes_counte
 
 DEFAULT_MAX_STATES = 2_000_000
 CHECK_EVERY = 4096  # new states between budget checks
-
-
-_NO_VISITS: dict[str, int] = {}  # shared by every state that needs no count (runtime copies before writing)
-
-
-def _counted(visits: Mapping[str, int], counted: frozenset[str]) -> dict[str, int]:
-    """The visit counts that can still be read from here, in the order they were made."""
-    kept = {scene: n for scene, n in visits.items() if scene in counted}
-    return kept or _NO_VISITS
-
-
-def _unconditional(choices: Sequence[Choice]) -> bool:
-    """Whether every choice is open in every state: no condition, requirement, once or fallback."""
-    return all(c.condition is None and c.requirement is None and not c.once and not c.fallback for c in choices)
 
 
 def explore(
@@ -99,210 +78,43 @@ def explore(
 
 
 def _explore(story: Story, plan: Plan) -> Report:
-    max_states, budget, check_every = plan.max_states, plan.budget, plan.check_every
-    report = Report(limit=max_states)
-    stop_reason = budget("search")  # the proofs before the search count against its budget
-    settled = _proven_before_search(story, stop_reason)
-    live = liveness(story, settled)  # what a settled assumption reads need not keep states apart
-    # One (key function, key -> node) table per scene, so a key need not name its scene.
-    atoms = without_unseen(story, live.at_choice)
-    # A queued state keeps only the visit counts something downstream of its scene reads.
-    keep = {sid: frozenset(a[1] for a in atoms.get(sid, ()) if a[0] in ("seen", "visits")) for sid in story.scenes}
-    projector = projector_factory(story)
-    tables: dict[str, tuple[KeyFunction, dict[Any, int]]] = {
-        sid: (projector(atoms.get(sid, frozenset())), {}) for sid in story.scenes
-    }
+    report = Report(limit=plan.max_states)
+    stop_reason = plan.budget("search")  # the proofs before the search count against its budget
+    search = Search(story, report, _proven_before_search(story, stop_reason))
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
-    watch = AssumptionWatch.for_story(story, settled)  # None unless the story has `assumes:`
-    hook = watch.entered(0, 0, "") if watch else None
+    watch = search.watch
     try:
-        starts = beginnings(story, hook)  # every scene entered counted
+        starts = beginnings(story, watch.entered(0, 0, "") if watch else None)  # every scene entered counted
     except GameError as exc:
         report.errors.append(str(exc))
         return report
-    parents: list[int] = [-1]  # the node each node was first reached from ...
-    via: list[str] = [""]  # ... and by which choice
-    depth: list[int] = [0]
-    edges: list[list[int]] = []  # children by node; ending k is stored as -(k + 1)
-    odds: dict[int, list[Fraction]] = {}  # each child's probability, for nodes where chance decides
-    ending_ids = list(story.endings)
-    ending_code = {e: -(i + 1) for i, e in enumerate(ending_ids)}
-    ending_depths: list[int] = []
-    stuck_nodes: set[int] = set()
-    reached_scenes: set[str] = set()
-    counted = scenes_counted(story)
-    taken_choices = report.taken_choices
-    first_taken: dict[str, tuple[int, str]] = {}  # choice -> (node it was taken from, itself)
-    first_entered: dict[str, tuple[int, str]] = {}
-    ending_paths = report.ending_paths
-    keyed_by_stack = story.uses_calls
-
-    # A queued state is its node, scene, values, visits, once-only choices taken and call
-    # stack, without history or journal: paths come from `parents`.
-    queue: deque[tuple[int, str, tuple, Mapping[str, int], frozenset[str], tuple[str, ...]]] = deque()
-    # Node 0 is the start; when chance shapes the start, it is a choice-less node
-    # whose children are the ways the start turned out.
-    edges.append([])
-    if len(starts) > 1:
-        odds[0] = []
-    for chance, first in starts:
-        for sid in first[2]:
-            if sid not in reached_scenes:
-                reached_scenes.add(sid)
-                first_entered[sid] = (0, "")
-        if len(starts) > 1:
-            odds[0].append(chance)
-        if first[6] is not None:
-            ending_paths.setdefault(first[6], [])
-            edges[0].append(ending_code[first[6]])
-            continue
-        key_of, table = tables[first[0]]
-        key = key_of(first[1], first[2], first[3])
-        if keyed_by_stack:
-            key = (key, first[7])
-        if len(starts) == 1:
-            node = 0
-        elif key in table:
-            edges[0].append(table[key])
-            continue
-        else:  # a node of its own, reached from the choice-less start node
-            node = len(edges)
-            edges.append([])
-            edges[0].append(node)
-            parents.append(0)
-            via.append("")
-            depth.append(0)
-        table[key] = node
-        queue.append((node, first[0], first[1], _counted(first[2], keep[first[0]]), first[3], first[7]))
-    chancy = story.uses_chance
-    # The bound method, not the instance: a call through the type's __call__ slot costs more, a million times.
-    stepper = ExploreStep(story, check_of=watch.check_of if watch is not None else None) if applies(story) else None
-    fast_step = stepper.__call__ if stepper is not None else None
-    # A choice stepped like one before it from the same node gets that one's child (see `twins`).
-    twin_of, twin_passes = twins(story, stepper, counted) if stepper is not None else ({}, {})
-    steps = watch.steps if watch is not None else frozenset()  # choices whose step can show an assumption
-    # Scenes whose choices are all open in any state: no test to run per state.
-    always_open = {sid: list(s.choices) for sid, s in story.scenes.items() if s.choices and _unconditional(s.choices)}
-    open_choices = choice_openers(story)
-    choice_points = watch.choice_points if watch is not None else frozenset()  # scenes whose choices assume
-    # A step counts visits to the scenes play reads and to those no game has reached
-    # yet (to learn when one is): visit records are copied only when those change.
-    watching = set(counted) | (story.scenes.keys() - reached_scenes)
+    search.begin(starts)
     try:
-        while queue:
-            node, scene, values, visits, taken, stack = queue.popleft()
-            if scene in choice_points:
-                watch.at_choice_point(node, depth[node], scene, values, visits, taken)  # type: ignore[union-attr]
-            choices = always_open.get(scene) or open_choices[scene](values, visits, taken)
-            if not choices:
-                stuck_nodes.add(node)
-                if len(report.dead_ends) < 20:
-                    report.dead_ends.append((scene, path_to(parents, via, node)))
-                continue
-            children = edges[node]
-            known = len(visits)
-            next_depth = depth[node] + 1
-            if chancy:
-                odds[node] = []
-            made: dict[str, int] | None = None  # each twin group's child from this node
-            for choice in choices:
-                choice_key = choice.key
-                if choice_key not in taken_choices:
-                    taken_choices.add(choice_key)
-                    first_taken[choice_key] = (node, choice_key)
-                twin = twin_of.get(choice_key)
-                if twin is not None:
-                    if made is None:
-                        made = {}
-                    elif twin in made and (
-                        choice_key not in twin_passes or reached_scenes.issuperset(twin_passes[choice_key])
-                    ):
-                        children.append(made[twin])
-                        continue
-                try:
-                    if fast_step is not None:
-                        where = (next_depth, node, choice_key) if choice_key in steps else None
-                        results: Sequence[StateParts] = (fast_step(choice, values, visits, taken, watching, where),)
-                    else:
-                        hook = (
-                            watch.entered(node, next_depth, choice.key)
-                            if watch is not None and choice.key in steps
-                            else None
-                        )
-                        if chancy:
-                            weighted = outcomes(story, choice, values, visits, taken, watching, hook, stack)
-                            results = [parts for _, parts in weighted]
-                            odds[node].extend(chance / len(choices) for chance, _ in weighted)
-                        else:
-                            results = (step(story, choice, values, visits, taken, (), (), watching, hook, stack),)
-                except GameError as exc:
-                    report.errors.append(f"after {choice.key}: {exc}")
-                    continue
-                for parts in results:
-                    next_scene, next_values, next_visits, next_taken, _, _, ending, next_stack = parts
-                    if len(next_visits) != known:
-                        # Visits only gain keys, appended in the order scenes were entered:
-                        # the scenes new on this edge are the last ones.
-                        for sid in islice(reversed(next_visits), len(next_visits) - known):  # type: ignore[arg-type]  # a dict
-                            if sid not in reached_scenes:
-                                reached_scenes.add(sid)
-                                first_entered[sid] = (node, choice.key)
-                                if sid not in counted:
-                                    watching.discard(sid)  # reached: watched no more, unless play reads its count
-                    if ending is not None:
-                        children.append(ending_code[ending])
-                        if twin is not None:
-                            made[twin] = ending_code[ending]  # type: ignore[index]  # made is a dict with a twin
-                        if ending not in ending_paths:
-                            ending_paths[ending] = [*path_to(parents, via, node), choice.key]
-                        ending_depths.append(next_depth)
-                        continue
-                    key_of, table = tables[next_scene]
-                    key = key_of(next_values, next_visits, next_taken)
-                    if keyed_by_stack:
-                        key = (key, next_stack)
-                    child = table.get(key)
-                    if child is not None:
-                        children.append(child)
-                        if twin is not None:
-                            made[twin] = child  # type: ignore[index]
-                        continue
-                    child = len(edges)
-                    table[key] = child
-                    if next_visits:
-                        next_visits = _counted(next_visits, keep[next_scene])
-                    edges.append([])
-                    children.append(child)
-                    if twin is not None:
-                        made[twin] = child  # type: ignore[index]
-                    parents.append(node)
-                    via.append(choice_key)
-                    depth.append(next_depth)
-                    if child >= max_states:
-                        raise _Stop(f"state limit of {max_states:,}")
-                    if child % check_every == 0 and (reason := stop_reason()):
-                        raise _Stop(reason)
-                    queue.append((child, next_scene, next_values, next_visits, next_taken, next_stack))
-    except _Stop as stop:
+        search.run(plan.max_states, plan.check_every, stop_reason)
+    except Stop as stop:
         report.complete, report.stopped_by = False, stop.reason
-        queue.clear()
+        search.queue.clear()
     except MemoryError:
         # Free the frontier and the dedup tables first, so the report can still be built.
-        queue.clear()
-        tables.clear()
+        search.queue.clear()
+        search.tables.clear()
         report.complete, report.stopped_by = False, "memory (MemoryError)"
-    report.states = len(edges)
+    parents, via = search.parents, search.via
+    report.states = len(search.edges)
     if watch is not None:
         report.assumptions = watch.verdicts(lambda n: path_to(parents, via, n), report.complete)
-    report.reached_scenes = reached_scenes
-    _settle(story, report, parents, via, depth, first_entered, first_taken)
-    del tables
-    if ending_depths:
-        report.longest, report.shortest = max(ending_depths), min(ending_depths)
+    report.reached_scenes = search.reached_scenes
+    _settle(story, report, parents, via, search.depth, search.first_entered, search.first_taken)
+    search.tables.clear()
+    if search.ending_depths:
+        report.longest, report.shortest = max(search.ending_depths), min(search.ending_depths)
     if report.complete:
-        exact_or_sampled_shares(story, report, edges, ending_ids, stuck_nodes, plan, odds)
+        exact_or_sampled_shares(story, report, search.edges, search.ending_ids, search.stuck_nodes, plan, search.odds)
     else:
-        del edges, parents, via, depth, queue
+        # The witness paths keep `parents` and `via`; the rest of the graph goes before the later phases.
+        search.edges.clear()
+        search.depth.clear()
+        search.queue.clear()
         _random_witnesses(story, report, plan)
         _beyond_search(story, report, plan)
     report.unreached_scenes = report.verdicts.with_status("scenes", UNREACHABLE)
@@ -316,14 +128,6 @@ def _proven_before_search(story: Story, stop_reason: StopReason) -> dict[int, st
     if not any(True for _ in story.assumptions()):
         return {}
     return prove_before_search(story, stop_reason)
-
-
-class _Stop(Exception):
-    """A budget ended the search; `reason` says which."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _settle(
