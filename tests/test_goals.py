@@ -13,7 +13,7 @@ from conftest import MANIFEST, StoryFactory
 from ifengine.abstract import forward_bounds
 from ifengine.budget import never
 from ifengine.explorer import explore
-from ifengine.goals import Goals, Settled
+from ifengine.goals import NEAR_GOAL, Goals, Settled
 from ifengine.loader import load_story
 from ifengine.model import Story
 from test_abstract_rich import rich_story, search_only
@@ -24,13 +24,15 @@ KINDS = ("scenes", "choices", "endings")
 TWO_COUNTERS = MANIFEST.replace("  f: {type: flag}\n", "  f: {type: flag}\n  m: {type: int, min: 0, max: 3}\n")
 
 
-def settle_everything(story: Story, limit: int) -> Settled:
-    """Every scene, choice and ending of the story as a goal, with no budget but `limit` states a search."""
+def settle_everything(story: Story, limit: int, rounds: int = 1, near: int = NEAR_GOAL) -> Settled:
+    """Every scene, choice and ending of the story as a goal, with no budget but `limit` states a search (ten
+    times more each round after the first), goal-specific keys at the `near` scenes nearest each goal."""
     forward = forward_bounds(story, never)
     assert forward is not None
     goals = Goals(story, forward, list(story.scenes), [c.key for c in story.all_choices()], list(story.endings))
+    goals.near_goal = near
     goals.prove(never)
-    goals.search(never, limit)
+    goals.search(never, tuple(limit * 10**r for r in range(rounds)))
     return goals.finish()
 
 
@@ -62,7 +64,10 @@ def test_no_goal_verdict_contradicts_exhaustive_search(tmp_path: Path, generator
     (tmp_path / "scenes.yaml").write_text(generator(random.Random(seed)))
     story = load_story(str(tmp_path))
     # Tiny limits stop some searches part way (nothing may then be proven by them); large ones let them finish.
-    assert_agrees_with_search(story, settle_everything(story, limit=(3, 30, 10_000)[seed % 3]))
+    limit = (3, 30, 10_000)[seed % 3]
+    assert_agrees_with_search(
+        story, settle_everything(story, limit, rounds=1 + seed % 2, near=(2, 5, NEAR_GOAL)[seed % 3])
+    )
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -70,7 +75,9 @@ def test_no_goal_verdict_contradicts_exhaustive_search_on_a_looping_rich_story(t
     story = rich_story(tmp_path, 12, seed, ints=1, flags=2)
     if not explore(story, max_states=2000, budget=search_only).complete:
         pytest.skip("too big for exhaustive search")
-    assert_agrees_with_search(story, settle_everything(story, limit=(5, 10_000)[seed % 2]))
+    assert_agrees_with_search(
+        story, settle_everything(story, (5, 10_000)[seed % 2], near=(3, NEAR_GOAL)[seed // 2 % 2])
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -129,3 +136,46 @@ def test_targeted_search_proves_what_intervals_cannot(make_story: StoryFactory) 
     door = report.verdicts.items["choices"]["b:door"]
     assert (door.status, door.method) == ("unreachable", "targeted search")
     assert report.verdicts.items["endings"]["win"].status == "unreachable"
+
+
+# Exactly one of n and m rises, so the door never opens; the bag splits states only on the way to another ending.
+BAG_BESIDE_A_DOOR = """\
+scenes:
+  a:
+    choices:
+      - {text: Left, do: n += 1, goto: b}
+      - {text: Right, do: m += 1, goto: b}
+  b:
+    choices:
+      - {text: Coin, do: bag += coin, goto: c}
+      - {text: Nothing, goto: c}
+  c:
+    choices:
+      - {text: Map, do: bag += map, goto: d}
+      - {text: Nothing, goto: d}
+  d:
+    choices:
+      - {text: Door, if: n == m, goto: won}
+      - {text: Leave, goto: e}
+  e:
+    choices:
+      - {text: Rich, if: coin in bag and map in bag, goto: won}
+      - {text: Poor, fallback: true, goto: lost}
+  won:
+    ending: win
+  lost:
+    ending: lose
+"""
+
+
+def test_a_goal_search_merges_states_that_differ_only_in_what_its_ways_never_read(make_story: StoryFactory) -> None:
+    # By the exhaustive search's keys the bag splits d's states four ways (15 states in all); for the door, 7.
+    story = load_story(str(make_story(TWO_COUNTERS, scenes=BAG_BESIDE_A_DOOR)))
+    settled = settle_everything(story, limit=8)
+    assert "d:door" in settled.searched["choices"]
+
+
+def test_a_goal_a_small_round_leaves_is_settled_by_a_larger_one(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(TWO_COUNTERS, scenes=BAG_BESIDE_A_DOOR)))
+    assert "d:door" not in settle_everything(story, limit=3).searched["choices"]
+    assert "d:door" in settle_everything(story, limit=3, rounds=2).searched["choices"]

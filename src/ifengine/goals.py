@@ -5,25 +5,33 @@ the backward pass (`backward`) bounds the states that can still reach it; if
 the start is outside the bound, the goal is unreachable (`prove`). Otherwise
 the targeted search (`targeted`) plays every way within the bound, up to a
 number of states (`search`): it finds a witness, or tries every way and
-proves the rest unreachable, or runs out and leaves it unknown.
+proves the rest unreachable, or runs out and leaves it unknown. Searches run
+in rounds, nearest the start first, each round with room for more states for
+the goals the last one left; near its goal a search merges states by what can
+still decide that goal alone (`goalliveness`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .abstract import _Analysis
 from .backward import Backward
 from .budget import StopReason
 from .directed import Witnesses
+from .goalliveness import goal_liveness, near_goal
 from .guarddistance import Distance, fallback_distance, guard_distance
 from .keys import KeyFunction, projector_factory
 from .liveness import liveness, scenes_counted, successors_first, without_unseen
 from .model import Choice, Story
 from .targeted import Fits, fits, search
 
-GOAL_STATES = 2_000  # states one goal's targeted search may keep
+# States one goal's targeted search may keep, round by round: each round tries again, with room for ten times
+# as many states, the goals the last one left (most goals near the start are settled in the first).
+GOAL_ROUNDS = (2_000, 20_000)
+NEAR_GOAL = 150  # scenes nearest a goal whose keys keep only what decides it (further back: nearly everything)
+ROUND_STATES = 400_000  # states all the searches of one round after the first may keep, together
 
 
 def _anything(values: tuple) -> bool:
@@ -70,6 +78,7 @@ class Goals:
         self.atoms = without_unseen(story, liveness(story).at_choice)
         self.projector = projector_factory(story)
         self.key_functions: dict[str, KeyFunction] = {}
+        self.near_goal = NEAR_GOAL
         self.settled = Settled()
         self.endings = {e: [s.id for s in story.scenes.values() if s.ending == e] for e in endings}
         wanted = set(scenes) | {s for ids in self.endings.values() for s in ids if s in forward.entry}
@@ -104,14 +113,27 @@ class Goals:
             left.append(goal)
         self.goals = left
 
-    def search(self, should_stop: StopReason, limit: int = GOAL_STATES) -> None:
-        """The targeted search for each goal the backward pass left, up to `limit` states each."""
+    def search(self, should_stop: StopReason, rounds: tuple[int, ...] = GOAL_ROUNDS) -> None:
+        """The targeted search for each goal the backward pass left, in rounds of more states each (`GOAL_ROUNDS`)."""
+        goals = self.goals
+        for number, limit in enumerate(rounds):
+            goals = self.search_round(goals, limit, None if number == 0 else ROUND_STATES, should_stop)
+
+    def search_round(self, goals: list[_Goal], limit: int, total: int | None, should_stop: StopReason) -> list[_Goal]:
+        """One targeted search per goal, nearest the start first, up to `limit` states each and `total` in all;
+        the goals left unsettled."""
         settled = self.settled
-        for goal in self.goals:
+        left = []
+        for goal in goals:
             if self.proven_scene(goal) or should_stop():
                 continue
             wanted = set() if goal.choices is None else goal.items() - settled.found.choices.keys()
-            if goal.choices is not None and not wanted:
+            if (goal.choices is None and goal.scene in settled.found.scenes) or (
+                goal.choices is not None and not wanted
+            ):
+                continue
+            if total is not None and total <= 0:
+                left.append(goal)
                 continue
             outcome = search(
                 self.story,
@@ -119,18 +141,24 @@ class Goals:
                 wanted,
                 goal.bounds,
                 self.counted | {goal.scene},
-                self.key_function,
-                max_states=limit,
+                self.goal_keys(goal),
+                max_states=limit if total is None else min(limit, total),
                 should_stop=should_stop,
                 nearness=self.nearness(goal),
             )
+            if total is not None:
+                total -= outcome.states
             for sid, path in outcome.scenes.items():
                 settled.found.scenes.setdefault(sid, path)
             for key, path in outcome.choices.items():
                 settled.found.choices.setdefault(key, path)
+            sought = goal.items() if goal.choices is None else wanted
+            missed = sought - outcome.scenes.keys() - outcome.choices.keys()
             if outcome.complete:
-                kind = "scenes" if goal.choices is None else "choices"
-                settled.searched[kind] |= goal.items() - outcome.scenes.keys() - outcome.choices.keys()
+                settled.searched["scenes" if goal.choices is None else "choices"] |= missed
+            elif missed:
+                left.append(goal)
+        return left
 
     def nearness(self, goal: _Goal) -> Distance | None:
         """How far a state is from opening the goal's nearest wanted choice (None for a scene: no guard to aim at)."""
@@ -145,6 +173,23 @@ class Goals:
             for c in goal.choices
         ]
         return scores[0] if len(scores) == 1 else lambda values, visits: min(s(values, visits) for s in scores)
+
+    def goal_keys(self, goal: _Goal) -> Callable[[str], KeyFunction]:
+        """Each scene's merge key for this goal's search: near the goal, only what can decide whether the goal is
+        reached (`goalliveness`); further back, where that is nearly everything, the exhaustive search's key."""
+        cone = frozenset(goal.bounds) | {goal.scene}  # the scenes from which some state can still reach it
+        near = near_goal(self.story, goal.scene, cone, self.preds, self.near_goal)
+        atoms = goal_liveness(self.story, goal.scene, goal.choices, near, self.preds)
+        made: dict[str, KeyFunction] = {}
+
+        def key_function(scene: str) -> KeyFunction:
+            found = made.get(scene)
+            if found is None:
+                live = atoms.get(scene)
+                found = made[scene] = self.key_function(scene) if live is None else self.projector(live)
+            return found
+
+        return key_function
 
     def key_function(self, scene: str) -> KeyFunction:
         """The scene's merge key, made when first needed: most scenes lie in no goal's bound."""

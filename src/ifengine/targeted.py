@@ -7,8 +7,8 @@ its scene's bound and every step into a scene that cannot lead to the goal:
 no way to the goal passes through a dropped state, so when the search ends
 without a budget stopping it, it has tried every way there is. Goals it
 reached are reachable, with the path; goals it did not reach are unreachable.
-States are merged as the exhaustive search merges them: when nothing the
-rest of the story can read tells them apart (`liveness`, `keys`).
+States are merged when nothing that can still decide whether the goal is
+reached tells them apart (`goalliveness`, `keys`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Outcome:
     scenes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     complete: bool = False
+    states: int = 0  # states kept
 
 
 def unwind(path: Path) -> tuple[str, ...]:
@@ -120,6 +121,7 @@ def search(
         if (not wanted and goal in found.scenes) or (wanted and not wanted - found.choices.keys()):
             break  # every goal reached: what is left to try cannot change a verdict
         if len(seen) > max_states:
+            found.states = len(seen)
             return found
         _, _, parts, path = heappop(todo)
         scene_id, values, visits, taken, _, _, _, stack = parts
@@ -137,6 +139,8 @@ def search(
                 arrive(child, (choice.key, path))
             steps += 1
             if steps % CHECK_EVERY == 0 and should_stop():
+                found.states = len(seen)
                 return found
     found.complete = True
+    found.states = len(seen)
     return found
