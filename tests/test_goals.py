@@ -179,3 +179,14 @@ def test_a_goal_a_small_round_leaves_is_settled_by_a_larger_one(make_story: Stor
     story = load_story(str(make_story(TWO_COUNTERS, scenes=BAG_BESIDE_A_DOOR)))
     assert "d:door" not in settle_everything(story, limit=3).searched["choices"]
     assert "d:door" in settle_everything(story, limit=3, rounds=2).searched["choices"]
+
+
+def test_a_goal_another_method_reached_is_not_searched_for(make_story: StoryFactory) -> None:
+    story = load_story(str(make_story(TWO_COUNTERS, scenes=BAG_BESIDE_A_DOOR)))
+    forward = forward_bounds(story, never)
+    assert forward is not None
+    goals = Goals(story, forward, [], ["e:rich"], [])
+    goals.prove(never)
+    goals.known_reachable([], ["e:rich"])
+    goals.search(never)
+    assert "e:rich" not in goals.finish().found.choices

@@ -21,7 +21,7 @@ from .budget import StopReason, never
 from .directed import Witnesses, find_witnesses
 from .findings import Plan, Report
 from .goals import Goals
-from .guided import guided_witnesses
+from .guided import NARROW, WIDTHS, guided_witnesses
 from .liveness import liveness, scenes_counted
 from .model import Story
 from .random_play import random_playthrough, sample
@@ -157,8 +157,11 @@ def _settle(
 
 def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
     """What a stopped search left unknown: proven unreachable by abstract interpretation (forwards, then backwards
-    from each goal), or found by directed search, by a targeted search per goal (which may also prove), or by
-    guided search."""
+    from each goal), or found by directed search or guided search, or settled by a targeted search per goal.
+
+    Each method takes what the ones before it left, cheapest per item settled first: guided search's narrow
+    beams before the targeted searches (which then look only for proofs and the witnesses the beams missed),
+    its wide ones last, with the time left."""
     verdicts = report.verdicts
     if not any(verdicts.with_status(kind, UNKNOWN) for kind in KINDS):
         return
@@ -178,6 +181,10 @@ def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
         return
     goals = Goals(story, analysis, *unknown)
     goals.prove(plan.budget("backward"))
+    for kind in KINDS:
+        verdicts.settle_unreachable(kind, BACKWARD, goals.settled.backward[kind])
+    _guided(story, report, plan, WIDTHS[:NARROW])
+    goals.known_reachable(verdicts.with_status("scenes", REACHABLE), verdicts.with_status("choices", REACHABLE))
     goals.search(plan.budget("targeted"))
     settled = goals.finish()
     del goals, analysis  # the bounds: guided search does without them
@@ -185,10 +192,15 @@ def _beyond_search(story: Story, report: Report, plan: Plan) -> None:
     for kind in KINDS:
         verdicts.settle_unreachable(kind, BACKWARD, settled.backward[kind])
         verdicts.settle_unreachable(kind, TARGETED, settled.searched[kind])
-    unknown = [verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
-    if not any(unknown):
-        return
-    _settle_found(report, GUIDED, guided_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("guided")))
+    _guided(story, report, plan, WIDTHS[NARROW:])
+
+
+def _guided(story: Story, report: Report, plan: Plan, widths: tuple[int, ...]) -> None:
+    """Guided search's rounds at these beam widths, for what is still unknown."""
+    unknown = [report.verdicts.with_status(kind, UNKNOWN) for kind in KINDS]
+    if any(unknown):
+        found = guided_witnesses(story, *unknown, seed=plan.seed, should_stop=plan.budget("guided"), widths=widths)
+        _settle_found(report, GUIDED, found)
 
 
 def _settle_found(report: Report, method: str, found: Witnesses) -> None:

@@ -79,6 +79,7 @@ class Goals:
         self.projector = projector_factory(story)
         self.key_functions: dict[str, KeyFunction] = {}
         self.near_goal = NEAR_GOAL
+        self.known: set[str] = set()  # items reached by other methods
         self.settled = Settled()
         self.endings = {e: [s.id for s in story.scenes.values() if s.ending == e] for e in endings}
         wanted = set(scenes) | {s for ids in self.endings.values() for s in ids if s in forward.entry}
@@ -113,6 +114,10 @@ class Goals:
             left.append(goal)
         self.goals = left
 
+    def known_reachable(self, scenes: Iterable[str], choices: Iterable[str]) -> None:
+        """Items another method has reached since: no search looks for them."""
+        self.known.update(scenes, choices)
+
     def search(self, should_stop: StopReason, rounds: tuple[int, ...] = GOAL_ROUNDS) -> None:
         """The targeted search for each goal the backward pass left, in rounds of more states each (`GOAL_ROUNDS`)."""
         goals = self.goals
@@ -127,10 +132,9 @@ class Goals:
         for goal in goals:
             if self.proven_scene(goal) or should_stop():
                 continue
-            wanted = set() if goal.choices is None else goal.items() - settled.found.choices.keys()
-            if (goal.choices is None and goal.scene in settled.found.scenes) or (
-                goal.choices is not None and not wanted
-            ):
+            wanted = set() if goal.choices is None else goal.items() - settled.found.choices.keys() - self.known
+            reached = goal.scene in settled.found.scenes or goal.scene in self.known
+            if (goal.choices is None and reached) or (goal.choices is not None and not wanted):
                 continue
             if total is not None and total <= 0:
                 left.append(goal)

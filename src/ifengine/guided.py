@@ -25,6 +25,7 @@ from .model import Choice, Story
 from .runtime import GameError, StateParts, begin, choices_open, step
 
 WIDTHS = (24, 96, 384, 1536)  # states kept at each level: a round at each width, for what the last left
+NARROW = 2  # the first rounds, which settle most of what guided search settles, for a small share of its time
 MAX_LEVELS = 2_000  # steps in one game
 MAX_TOTAL_STEPS = 10_000_000  # in all, whatever the time budget: a story with loops can keep beams going
 CHECK_EVERY = 512  # steps between budget checks
@@ -59,13 +60,14 @@ def guided_witnesses(
     *,
     seed: int,
     should_stop: StopReason,
+    widths: tuple[int, ...] = WIDTHS,
 ) -> Witnesses:
     """Aim one beam at each wanted choice (and at the choices into wanted scenes and endings), nearest first.
 
     Narrow beams settle most items cheaply; each wider round aims only at what is left.
     """
     search = _Guided(story, _Wanted(set(scenes), set(choices), set(endings)), random.Random(seed), should_stop)
-    for width in WIDTHS:
+    for width in widths:
         for goals in search.targets():
             if search.stopped:
                 return search.found
