@@ -30,6 +30,7 @@ CORE = [
     "backward",
     "targeted",
     "goals",
+    "goalliveness",
     "budget",
     "random_play",
     "verdicts",
