@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from richstory import write_story  # noqa: E402
 
-from ifengine.budget import Limits, budget_check  # noqa: E402
+from ifengine.budget import TIME_HEADROOM, Limits, budget_check  # noqa: E402
 from ifengine.explorer import explore  # noqa: E402
 from ifengine.loader import load_story  # noqa: E402
 from ifengine.model import Story  # noqa: E402
@@ -67,7 +67,10 @@ def budget(seconds: float, memory: int):  # type: ignore[no-untyped-def]
             return budget_check(Limits(0.8 * seconds, memory), time.monotonic, in_use)
         base = in_use()
         allowance = max(memory - base, memory // 8)
-        return budget_check(Limits(max(seconds - spent, 0.0), allowance), time.monotonic, lambda: in_use() - base)
+        # Every phase stops by the whole budget less its headroom; the division undoes budget_check's
+        # own headroom (kept so that OLD_SRC trees without its `headroom` argument run this too).
+        left = max(seconds * TIME_HEADROOM - spent, 0.0)
+        return budget_check(Limits(left / TIME_HEADROOM, allowance), time.monotonic, lambda: in_use() - base)
 
     return phase
 

@@ -129,3 +129,29 @@ def test_budget_flag_error_is_one_line(cli: Cli, capsys: pytest.CaptureFixture[s
 def test_graph_of_a_story_whose_games_never_end_finishes(cli: Cli, make_story: StoryFactory) -> None:
     code, out, _ = cli("graph", "--max-seconds", "1", str(make_story(scenes=ENDLESS)))
     assert code == 0 and out.startswith("// explored:")
+
+
+def test_every_phase_after_the_search_stops_by_the_whole_budget_less_its_headroom(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # However late a phase starts, it must leave the same 2% of the budget for the report: taking
+    # the headroom from what is left let a run on a 60 s budget end at 60.1 s.
+    import argparse
+    import time
+
+    from ifengine.cli import _explore_budget
+
+    now = [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    phases = _explore_budget(argparse.Namespace(max_seconds=60.0, max_memory=2**40))
+    for started in (12.0, 37.5, 58.0):
+        now[0] = started
+        stop = phases("guided")
+        now[0] = 58.7
+        assert stop() is None
+        now[0] = 58.9
+        assert stop() is not None
+    now[0] = 59.0  # one that starts past that deadline stops at its first check
+    stop = phases("guided")
+    now[0] = 59.01
+    assert stop() is not None

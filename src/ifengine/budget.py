@@ -35,9 +35,15 @@ HEADROOM = 0.85
 TIME_HEADROOM = 0.98
 
 
-def budget_check(limits: Limits, clock: Callable[[], float], memory_used: Callable[[], int]) -> StopReason:
-    """A stop test over a clock (seconds) and a memory gauge (bytes), both supplied by the caller."""
-    deadline = clock() + limits.max_seconds * TIME_HEADROOM
+def budget_check(
+    limits: Limits, clock: Callable[[], float], memory_used: Callable[[], int], headroom: float = TIME_HEADROOM
+) -> StopReason:
+    """A stop test over a clock (seconds) and a memory gauge (bytes), both supplied by the caller.
+
+    It stops `headroom` of `max_seconds` short of it; a caller that has set
+    the headroom aside already passes 1.
+    """
+    deadline = clock() + limits.max_seconds * headroom
     memory_stop = limits.max_memory * HEADROOM
 
     def stop_reason() -> str | None:

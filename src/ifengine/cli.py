@@ -92,7 +92,7 @@ def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
     """Stop tests for the explorer's phases: the search gets 80% of the time, the later phases the rest."""
     import time
 
-    from .budget import Limits, budget_check
+    from .budget import TIME_HEADROOM, Limits, budget_check
 
     started = time.monotonic()
 
@@ -105,9 +105,10 @@ def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
         # and at least an eighth of the budget, so a search stopped by memory still gets its proofs.
         base = _memory_in_use()
         allowance = max(args.max_memory - base, args.max_memory // 8)
-        return budget_check(
-            Limits(max(args.max_seconds - spent, 0.0), allowance), time.monotonic, lambda: _memory_in_use() - base
-        )
+        # Each stops by the same deadline, the whole budget less its headroom, however late it starts:
+        # a headroom taken from what is left would shrink with each phase, and the report come late.
+        left = max(args.max_seconds * TIME_HEADROOM - spent, 0.0)
+        return budget_check(Limits(left, allowance), time.monotonic, lambda: _memory_in_use() - base, headroom=1.0)
 
     return phase
 
