@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 
 from .expr import Atom
-from .liveness import _transfer  # the same step back through effects as the exhaustive search's keys
+from .liveness import _transfer, successors_first  # _transfer: the same step back through effects as the keys
 from .model import Choice, Route, Scene, Story
 
 
@@ -117,7 +117,7 @@ def goal_liveness(
             return True
         return False
 
-    work = deque(sid for sid in _successors_first(story, cone))
+    work = deque(sid for sid in successors_first(story, cone))
     queued = set(work)
     while work:
         sid = work.popleft()
@@ -128,25 +128,3 @@ def goal_liveness(
                     queued.add(p)
                     work.append(p)
     return {sid: frozenset(atoms) for sid, atoms in at_choice.items()}
-
-
-def _successors_first(story: Story, cone: frozenset[str]) -> list[str]:
-    """The cone's scenes, each after the cone scenes it leads to (loops aside): one pass on an acyclic cone."""
-    order: list[str] = []
-    done: set[str] = set()
-    for root in sorted(cone):
-        if root in done:
-            continue
-        done.add(root)
-        stack = [(root, iter(story.scenes[root].targets))]
-        while stack:
-            sid, targets = stack[-1]
-            for target in targets:
-                if target not in done and target in cone:
-                    done.add(target)
-                    stack.append((target, iter(story.scenes[target].targets)))
-                    break
-            else:
-                stack.pop()
-                order.append(sid)
-    return order

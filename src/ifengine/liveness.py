@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Container, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import cast
 
@@ -105,19 +106,23 @@ class Liveness:
     at_choice: dict[str, frozenset[Atom]]
 
 
-def successors_first(story: Story) -> list[str]:
-    """Every scene in depth-first postorder from the start (then from any scene left): targets before their sources."""
+def successors_first(story: Story, among: AbstractSet[str] | None = None) -> list[str]:
+    """Every scene in depth-first postorder from the start (then from any scene left): targets before their sources.
+
+    With `among`, only those scenes, from each of them in sorted order.
+    """
+    within: AbstractSet[str] = story.scenes.keys() if among is None else among
     order: list[str] = []
     done: set[str] = set()
-    for root in (story.start, *story.scenes):
-        if root in done or root not in story.scenes:
+    for root in (story.start, *story.scenes) if among is None else sorted(among):
+        if root in done or root not in within:
             continue
         done.add(root)
         stack = [(root, iter(story.scenes[root].targets))]
         while stack:
             sid, targets = stack[-1]
             for target in targets:
-                if target not in done and target in story.scenes:
+                if target not in done and target in within:
                     done.add(target)
                     stack.append((target, iter(story.scenes[target].targets)))
                     break
