@@ -65,6 +65,8 @@ def budget(seconds: float, memory: int):  # type: ignore[no-untyped-def]
         spent = time.monotonic() - started
         if name == "search":
             return budget_check(Limits(0.8 * seconds, memory), time.monotonic, in_use)
+        if name == "assumptions":
+            return budget_check(Limits(0.1 * seconds, memory), time.monotonic, in_use)
         base = in_use()
         allowance = max(memory - base, memory // 8)
         # Every phase stops by the whole budget less its headroom; the division undoes budget_check's

@@ -89,7 +89,8 @@ def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
-    """Stop tests for the explorer's phases: the search gets 80% of the time, the later phases the rest."""
+    """Stop tests for the explorer's phases: the proofs of `assumes:` before the search get 10% of the time, the
+    search 80%, the later phases the rest."""
     import time
 
     from .budget import TIME_HEADROOM, Limits, budget_check
@@ -100,6 +101,8 @@ def _explore_budget(args: argparse.Namespace) -> Callable[[str], StopReason]:
         spent = time.monotonic() - started
         if name == "search":
             return budget_check(Limits(0.8 * args.max_seconds, args.max_memory), time.monotonic, _memory_in_use)
+        if name == "assumptions":  # the proofs before the search: a tenth, so that they never starve it
+            return budget_check(Limits(0.1 * args.max_seconds, args.max_memory), time.monotonic, _memory_in_use)
         # Later phases need little memory, but the search may leave the process near the budget
         # (freed memory is not always given back): they count what they add, up to what is left,
         # and at least an eighth of the budget, so a search stopped by memory still gets its proofs.

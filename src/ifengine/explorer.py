@@ -79,8 +79,9 @@ def explore(
 
 def _explore(story: Story, plan: Plan) -> Report:
     report = Report(limit=plan.max_states)
-    stop_reason = plan.budget("search")  # the proofs before the search count against its budget
-    search = Search(story, report, _proven_before_search(story, stop_reason))
+    settled = _proven_before_search(story, plan.budget("assumptions"))
+    stop_reason = plan.budget("search")
+    search = Search(story, report, settled)
     report.verdicts = Verdicts.unknown(story.scenes, (c.key for c in story.all_choices()), story.endings)
     watch = search.watch
     try:
