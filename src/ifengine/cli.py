@@ -74,7 +74,7 @@ def _add_budget_flags(parser: argparse.ArgumentParser) -> None:
         "--max-seconds",
         type=_positive_seconds,
         default=60.0,
-        help="time budget in seconds, search and random play together (default 60)",
+        help="time budget in seconds for the whole run: proofs, search and the methods after it (default 60)",
     )
     parser.add_argument(
         "--max-memory",
