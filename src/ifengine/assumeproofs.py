@@ -17,14 +17,12 @@ bundled story these settle most of its assumptions in a few milliseconds.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator
-from typing import cast
 
 from .abstract import _Analysis as AbstractAnalysis
 from .abstract import forward_bounds
 from .abstractvalues import BOTH, TOP, TRUE, State
-from .backward import CHECK_EVERY, Backward, meet
+from .backward import Backward, meet
 from .budget import StopReason
 from .expr import Condition, Effect, Node
 from .liveness import predecessors, successors_first
@@ -159,76 +157,27 @@ class _Backwards:
         failing = analysis.refine(part, where, scene, family, False)
         if failing is None:
             return True
-        back = _Back(analysis, self.preds, self.rank)
-        entered = back.entered_from(moment, failing)
+        back = Backward(analysis, self.preds, self.rank)
+        back.thorough = True  # never stop at a loose bound: a proof is what is wanted
+        entered = _entered_from(back, moment, failing)
         if entered is None:
             return True
-        return not self.reaches(back, scene.id, entered, should_stop)
-
-    def reaches(self, back: _Back, goal: str, entered: State, should_stop: StopReason) -> bool:
-        """Whether the start's state can lead to `entered` on entry to `goal`, by the pass's bounds (or may: a
-        budget stopped the pass)."""
-        if goal == self.story.start:
-            return True  # the start's own state: no pass needed to say it may be there
-        forward = self.analysis.entry
-        back.aim(goal, entered)
-        work = [(self.rank[p], p) for p in self.preds[goal] if p in forward]
-        heapq.heapify(work)
-        queued = {p for _, p in work}
-        updates: dict[str, int] = {}
-        done = 0
-        while work:
-            done += 1
-            if done % CHECK_EVERY == 0 and should_stop():
-                return True
-            sid = heapq.heappop(work)[1]
-            queued.discard(sid)
-            back.processed.add(sid)
-            if not back.bound_scene(self.story.scenes[sid], updates):
-                continue
-            for p in self.preds[sid]:
-                if p in forward and p not in queued:
-                    queued.add(p)
-                    heapq.heappush(work, (self.rank[p], p))
-        return back.start_can_reach()
+        # A budget that stops the pass leaves the failure possible.
+        return back.run_goal(scene.id, None, should_stop, aimed=entered) and not back.start_can_reach()
 
 
-class _Back(Backward):
-    """A backward pass aimed at some states on entry to one scene, not at every state there.
-
-    The goal scene is bounded like any other (a loop may come back to it in
-    a state that leads on to the aim), with the aimed states always in.
-    """
-
-    def __init__(self, forward: AbstractAnalysis, preds: dict[str, set[str]], rank: dict[str, int]) -> None:
-        super().__init__(forward, preds, rank)
-        self.thorough = True  # never stop at a loose bound: a proof is what is wanted
-        self.target, self.aimed = "", cast(State, ())
-
-    def aim(self, goal: str, entered: State) -> None:
-        self.target, self.aimed = goal, entered
-        self.entered[goal] = entered
-
-    def bound_scene(self, scene: Scene, updates: dict[str, int]) -> bool:
-        if scene.id != self.target:
-            return super().bound_scene(scene, updates)
-        before = self.entered[self.target]
-        super().bound_scene(scene, updates)
-        self.entered[self.target] = self.join_all([self.aimed, self.entered[self.target]])
-        return self.entered[self.target] != before
-
-    def entered_from(self, moment: _Moment, state: State) -> State | None:
-        """The states on entry to the scene that lead to `state` where the assumption is checked."""
-        scene, family = moment.scene, moment.family
-        current: State | None = state
-        for kind, what in moment.undo:
-            if current is None:
-                return None
-            if kind == "open":
-                current = self.opens(scene, what, current)
-            else:
-                current = self.undo_effects(what, current, scene, family)
-        return None if current is None else meet(self.vars, current, self.forward.entry[scene.id])
+def _entered_from(back: Backward, moment: _Moment, state: State) -> State | None:
+    """The states on entry to the scene that lead to `state` where the assumption is checked."""
+    scene, family = moment.scene, moment.family
+    current: State | None = state
+    for kind, what in moment.undo:
+        if current is None:
+            return None
+        if kind == "open":
+            current = back.opens(scene, what, current)
+        else:
+            current = back.undo_effects(what, current, scene, family)
+    return None if current is None else meet(back.vars, current, back.forward.entry[scene.id])
 
 
 def _outcomes(analysis: AbstractAnalysis, node: Node, state: State, scene: Scene, family: str) -> frozenset:

@@ -79,19 +79,26 @@ class Backward(_Analysis):
         self.thorough = False
         self.processed: set[str] = set()
         self.seed: State = ()  # the goal's own bound: where its wanted choices are open
+        self.aimed: State | None = None  # with a goal scene: the only states on entry to it that are the goal
 
-    def run_goal(self, goal: str, choices: Iterable[Choice] | None, should_stop: StopReason) -> bool:
+    def run_goal(
+        self, goal: str, choices: Iterable[Choice] | None, should_stop: StopReason, aimed: State | None = None
+    ) -> bool:
         """Bound every scene of the goal's cone; `choices` None means entering the goal scene is the goal.
 
-        False when a budget stopped it (the bounds are then not to be used).
+        `aimed` narrows that goal to some states on entry (where an assumption
+        fails, for `assumeproofs`): the goal scene is then bounded like any
+        other, since a loop may come back to it in a state that leads on to
+        them. False when a budget stopped it (the bounds are then not to be used).
         """
         story, forward = self.story, self.forward.entry
         if goal not in forward:
             return True  # the forward pass already proves it unreachable
         scene = story.scenes[goal]
         if choices is None:
-            self.seed = forward[goal]
-            self.entered[goal] = forward[goal]
+            self.seed = forward[goal] if aimed is None else aimed
+            self.aimed = aimed
+            self.entered[goal] = self.seed
             work = [(self.rank[p], p) for p in self.preds[goal] if p in forward]
         else:
             at_goal = self.effects_forward(scene, forward[goal])
@@ -114,7 +121,8 @@ class Backward(_Analysis):
             if self.loose:
                 return True
             self.processed.add(sid)
-            if (sid == goal and choices is None) or not self.bound_scene(story.scenes[sid], updates):
+            entering_is_the_goal = sid == goal and choices is None and aimed is None
+            if entering_is_the_goal or not self.bound_scene(story.scenes[sid], updates):
                 continue
             for p in self.preds[sid]:
                 if p in forward and p not in queued:
@@ -127,7 +135,7 @@ class Backward(_Analysis):
         sid = scene.id
         family = scene.parent or sid
         at_choice = self.effects_forward(scene, self.forward.entry[sid])
-        found: list[State] = [self.seed] if sid == self.goal else []
+        found: list[State] = [self.seed] if sid == self.goal and self.aimed is None else []
         ways: tuple[Choice | Route, ...] = (*scene.routes, *scene.choices)
         for way in ways:
             for target in scene.next_of(way):
@@ -155,6 +163,8 @@ class Backward(_Analysis):
         self.at_choice[sid] = bound
         entered = self.undo_effects(scene.all_effects, bound, scene, family)
         entered = None if entered is None else meet(self.vars, entered, self.forward.entry[sid])
+        if sid == self.goal and self.aimed is not None:
+            entered = self.aimed if entered is None else self.join_all([self.aimed, entered])
         if entered is None:
             return False
         self.entered[sid] = entered
